@@ -1,0 +1,248 @@
+'use strict'
+// Files that must never be deployed, whatever else they contain: `.env` files, private keys,
+// package-manager and netrc credentials, `.git/` folders, and source maps that carry server-side
+// code. Findings use the core's Finding shape; they name the file and what is in it, never a value.
+const crypto = require('node:crypto')
+
+const DEPLOY_RULES = [
+  {
+    id: 'deploy-env-file',
+    severity: 'error',
+    kind: 'secret',
+    title: '.env file in deployable output',
+    description: 'A .env file is in the output folder: web servers serve it to anyone who asks for /.env.',
+    help: 'Remove the .env file from the output folder (check the bundler\'s public/ or copy settings), keep it out of the deploy, and rotate any secret it held if it was ever deployed.',
+  },
+  {
+    id: 'deploy-private-key-file',
+    severity: 'error',
+    kind: 'secret',
+    title: 'Private key file in deployable output',
+    description: 'A private key file (id_rsa, *.pem, *.key, *.p12...) is in the output folder.',
+    help: 'Remove the key from the output folder and rotate it: a deployed private key must be considered compromised.',
+  },
+  {
+    id: 'deploy-credentials-file',
+    severity: 'error',
+    kind: 'secret',
+    title: 'Credentials file in deployable output',
+    description: 'A credentials file (.npmrc, .pypirc, .netrc, .git-credentials, AWS credentials...) holding a credential is in the output folder.',
+    help: 'Remove the file from the output folder and rotate the credential it holds.',
+  },
+  {
+    id: 'deploy-git-folder',
+    severity: 'error',
+    kind: 'generic',
+    title: '.git folder in deployable output',
+    description: 'A .git folder is in the output folder: it lets anyone download the repository, its history and any secret ever committed.',
+    help: 'Remove the .git folder from the output folder (deploy a build artifact, not a checkout).',
+  },
+  {
+    id: 'deploy-server-source-map',
+    severity: 'warning',
+    kind: 'generic',
+    title: 'Source map carrying server-side code',
+    description: 'A deployed source map embeds server-side code in its sourcesContent, which reveals server logic and often server-only configuration.',
+    help: 'Do not deploy source maps of server bundles; exclude server code from client maps, or build maps with sourcesContent disabled (or hidden maps uploaded to your error tracker only). If this output never reaches a browser, list it in `serverOutput`.',
+  },
+]
+
+const RULE = Object.fromEntries(DEPLOY_RULES.map((r) => [r.id, r]))
+
+function fingerprint(ruleId, rel) {
+  return crypto.createHash('sha256').update(`${ruleId}\0${rel}`).digest('hex').slice(0, 32)
+}
+
+function lineColumnAt(text, offset) {
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  return { line, column: offset - lineStart + 1 }
+}
+
+/**
+ * A finding in the core's shape. `span` = { text, start, end } in string offsets (UTF-16) of the
+ * decoded text; start/end of the finding are byte offsets, as in the core.
+ */
+function makeFinding(ruleId, { file, rel, message, span = null, original = null, severity = null }) {
+  const rule = RULE[ruleId]
+  let loc = { line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 }
+  if (span) {
+    const a = lineColumnAt(span.text, span.start)
+    const b = lineColumnAt(span.text, span.end)
+    loc = {
+      line: a.line, column: a.column, endLine: b.line, endColumn: b.column,
+      start: Buffer.byteLength(span.text.slice(0, span.start)),
+      end: Buffer.byteLength(span.text.slice(0, span.end)),
+    }
+  }
+  return {
+    ruleId,
+    provider: 'secretgate',
+    severity: severity || rule.severity,
+    kind: rule.kind,
+    message: `${message} See docs/rules.md#${ruleId}.`,
+    file,
+    ...loc,
+    secret: '',
+    fingerprint: fingerprint(ruleId, rel),
+    context: null,
+    call: null,
+    envVar: null,
+    original,
+    suppressed: null,
+  }
+}
+
+const ENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults|schema)$/i
+const KEY_NAMES = /^(id_rsa|id_dsa|id_ecdsa|id_ed25519|id_ecdsa_sk|id_ed25519_sk|identity)$/
+const KEY_EXTENSIONS = /\.(pem|key|ppk|p8|privkey)$/i
+const KEYSTORE_EXTENSIONS = /\.(p12|pfx|jks|keystore)$/i
+const PRIVATE_KEY = /-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP |SSH2 )?PRIVATE KEY(?: BLOCK)?)-----/
+const PUTTY_KEY = /^PuTTY-User-Key-File-\d+:/m
+
+// A value that is really a reference to an env var, not a credential (`${NPM_TOKEN}`).
+const isReference = (v) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v.trim()) || v.trim() === ''
+
+function credentialsFinding(name, rel, text) {
+  const lower = name.toLowerCase()
+  let re = null
+  let what = name
+  if (lower === '.npmrc' || lower === 'npmrc' || lower === '.yarnrc' || lower === '.yarnrc.yml') {
+    re = /^[ \t]*(?:[^\n=:]*:)?_?(authToken|auth|password|npmAuthToken|npmAuthIdent)[ \t]*[=:][ \t]*["']?([^\s"'\n]+)/gm
+  } else if (lower === '.pypirc') {
+    re = /^[ \t]*(password)[ \t]*[=:][ \t]*(\S+)/gm
+  } else if (lower === '.netrc' || lower === '_netrc') {
+    re = /\b(password)[ \t]+(\S+)/g
+  } else if (lower === '.git-credentials') {
+    re = /^[a-z][a-z0-9+.-]*:\/\/[^:\s/@]+:([^@\s]+)@/gm
+    what = '.git-credentials'
+  } else if (lower === 'credentials' || lower === '.aws-credentials') {
+    re = /^[ \t]*(aws_secret_access_key|aws_session_token)[ \t]*=[ \t]*(\S+)/gm
+  } else if (lower === '.dockercfg' || /(^|\/)\.docker\/config\.json$/.test(rel)) {
+    re = /"(auth|identitytoken)"[ \t]*:[ \t]*"([^"]+)"/g
+  }
+  if (!re) return null
+  let m
+  while ((m = re.exec(text)) !== null) {
+    const value = m[m.length - 1]
+    if (isReference(value)) continue
+    const keyName = m.length > 2 ? m[1] : 'password'
+    const start = m.index + m[0].length - value.length
+    return { what, keyName, span: { text, start, end: start + value.length } }
+  }
+  return null
+}
+
+// Signals that a source in a map is server-side code. Only first-party sources count: libraries
+// in node_modules often carry Node fallbacks that never run in the browser.
+const SERVER_PATH = /(^|\/)(pages\/api|app\/api|server|api\/routes|netlify\/functions|supabase\/functions)\/|\.server\.[cm]?[jt]sx?$|(^|\/)server\.[cm]?[jt]s$/
+const SERVER_CODE = [
+  [/^\s*['"]use server['"]/m, '"use server" directive'],
+  [/\bimport\s+['"]server-only['"]|require\(\s*['"]server-only['"]\s*\)/, "import 'server-only'"],
+  [/\bfrom\s+['"](node:)?(fs|fs\/promises|child_process|net|tls|dgram|cluster|worker_threads)['"]|\brequire\(\s*['"](node:)?(fs|fs\/promises|child_process|net|tls|dgram|cluster|worker_threads)['"]\s*\)/, 'imports a Node.js server module'],
+  [/\bexport\s+(async\s+)?function\s+getServerSideProps\b|\bexport\s+(const|async function|function)\s+(loader|action)\b[^\n]*\n[\s\S]{0,2000}?\b(process\.env|prisma|db\.)/, 'server-side data function'],
+  [/\bfrom\s+['"](express|fastify|koa|@prisma\/client|pg|mysql2?|mongoose|mongodb|ioredis|redis|stripe|firebase-admin|@aws-sdk\/client-[a-z0-9-]+)['"]|\brequire\(\s*['"](express|fastify|koa|@prisma\/client|pg|mysql2?|mongoose|mongodb|ioredis|redis|firebase-admin)['"]\s*\)/, 'imports a server-only package'],
+]
+
+function serverSourceEvidence(map) {
+  const sources = Array.isArray(map.sources) ? map.sources : []
+  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : []
+  for (let i = 0; i < sources.length; i++) {
+    const content = contents[i]
+    if (typeof content !== 'string' || content === '') continue
+    const source = String(sources[i] || '')
+    if (/(^|\/)node_modules\//.test(source) || /^webpack\/(runtime|bootstrap)/.test(source.replace(/^webpack:\/\/[^/]*\//, ''))) continue
+    for (const [re, why] of SERVER_CODE) {
+      const m = re.exec(content)
+      if (m) {
+        const { line, column } = lineColumnAt(content, m.index + (m[0].length - m[0].trimStart().length))
+        return { source, why, line, column }
+      }
+    }
+    const bare = source.replace(/^[a-z]+:\/\/[^/]*\//, '').replace(/^(\.\.?\/)+/, '')
+    if (SERVER_PATH.test(bare) && /\bprocess\.env\.(?!NODE_ENV\b)[A-Za-z_]|\bexports\.handler\b/.test(content)) {
+      return { source, why: 'a server route or function', line: 1, column: 1 }
+    }
+  }
+  return null
+}
+
+/**
+ * Deploy findings for one file. `name` is the base name, `rel` the path inside its scanned root,
+ * `file` the path shown in findings, `text` the decoded content (null for a binary file),
+ * `normalizeSource` turns a map source into a display path (optional).
+ */
+function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) => s }) {
+  const findings = []
+  const base = name || rel.split('/').pop()
+  if (base === '.env' || (base.startsWith('.env.') && !/\.(js|mjs|cjs|ts|map|json|html|css)$/.test(base))) {
+    const names = []
+    if (text) for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=/gm)) names.push(m[1])
+    const template = ENV_TEMPLATE.test(base)
+    const listed = names.length ? ` defining ${names.length} variable${names.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : ''
+    findings.push(makeFinding('deploy-env-file', {
+      file, rel,
+      severity: template ? 'warning' : null,
+      message: template
+        ? `Env template file ${base}${listed} is in the output folder; it should not be deployed.`
+        : `Env file ${base}${listed} is in the output folder and would be served to anyone who requests it.`,
+    }))
+  }
+  const keyByName = KEY_NAMES.test(base)
+  const keyByExt = KEY_EXTENSIONS.test(base)
+  if (keyByName || keyByExt) {
+    const m = text ? PRIVATE_KEY.exec(text) || PUTTY_KEY.exec(text) : null
+    if (m) {
+      const header = m[1] ? m[1].trim() : 'PuTTY private key'
+      const endMarker = m[1] ? text.indexOf(`-----END ${m[1]}-----`, m.index) : -1
+      const end = endMarker === -1 ? m.index + m[0].length : endMarker + `-----END ${m[1]}-----`.length
+      findings.push(makeFinding('deploy-private-key-file', {
+        file, rel, span: { text, start: m.index, end },
+        message: `Private key file ${base} (${header}) is in the output folder.`,
+      }))
+    } else if (keyByName) {
+      findings.push(makeFinding('deploy-private-key-file', { file, rel, message: `SSH private key file ${base} is in the output folder.` }))
+    }
+  }
+  if (KEYSTORE_EXTENSIONS.test(base)) {
+    findings.push(makeFinding('deploy-private-key-file', { file, rel, message: `Key store ${base} (may hold private keys) is in the output folder.` }))
+  }
+  if (text) {
+    const cred = credentialsFinding(base, rel, text)
+    if (cred) {
+      findings.push(makeFinding('deploy-credentials-file', {
+        file, rel, span: cred.span,
+        message: `Credentials file ${cred.what} with a ${cred.keyName} value is in the output folder.`,
+      }))
+    }
+  }
+  if (text && /\.map$/i.test(base)) {
+    let map = null
+    try {
+      map = JSON.parse(text)
+    } catch {}
+    if (map && typeof map === 'object') {
+      const ev = serverSourceEvidence(map)
+      if (ev) {
+        const shown = normalizeSource(ev.source)
+        findings.push(makeFinding('deploy-server-source-map', {
+          file, rel,
+          original: { file: shown, line: ev.line, column: ev.column },
+          message: `Source map ${base} embeds server-side code in sourcesContent (${shown}: ${ev.why}).`,
+        }))
+      }
+    }
+  }
+  return findings
+}
+
+/** The finding for a `.git` folder found in the output. */
+function gitFolderFinding({ file, rel }) {
+  return makeFinding('deploy-git-folder', { file, rel, message: `A .git folder (${file}) is in the output folder: anyone can download the repository and its history.` })
+}
+
+module.exports = { checkDeployFile, gitFolderFinding, DEPLOY_RULES, serverSourceEvidence }

@@ -1,0 +1,135 @@
+'use strict'
+// One scanning thread of the CLI's pool. It loads the core itself (its own WebAssembly instance,
+// so threads never share wasm memory), reads each file it is given, and answers with the file's
+// findings and notes: deploy checks, binary sniffing, precompressed assets, source-map linking,
+// then the core's scan.
+const fs = require('node:fs')
+const path = require('node:path')
+const zlib = require('node:zlib')
+const { parentPort, workerData } = require('node:worker_threads')
+const { isBinary, kindOf, extensionOf } = require('./walk.js')
+const { resolveSourceMap, normalizeSourcePath } = require('./sourcemap-link.js')
+const { checkDeployFile } = require('./deploy-check.js')
+
+const { roots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
+const MAX_DECOMPRESSED = 256 * 1024 * 1024
+
+let core
+let scanner
+try {
+  core = require('./index.js')
+  // deploy-* rules live in the CLI, not in the core
+  const coreRules = Object.fromEntries(Object.entries(rules).filter(([id]) => !id.startsWith('deploy-')))
+  scanner = new core.Scanner({ rules: coreRules, knownSecrets, showSecrets })
+  parentPort.postMessage({ type: 'ready' })
+} catch (err) {
+  parentPort.postMessage({ type: 'init-error', message: firstLine(err) })
+}
+
+function firstLine(err) {
+  return String((err && err.message) || err).split('\n')[0].slice(0, 300)
+}
+
+// Test-only fault injection (SECRETGATE_TEST_WORKER_FAULT=exit:<name> | internal:<name>): lets the
+// suite prove that a dying worker or a trapping core turns into "could not judge", never a pass.
+function injectedFault(name) {
+  const spec = process.env.SECRETGATE_TEST_WORKER_FAULT
+  if (!spec) return
+  const [mode, target] = spec.split(':')
+  if (target !== name) return
+  if (mode === 'exit') process.exit(70)
+  if (mode === 'internal') throw Object.assign(new Error(`secretgate internal error while scanning ${name} (injected)`), { code: 'SECRETGATE_INTERNAL' })
+  if (mode === 'overflow') { const f = (n) => f(n + 1) + 1; f(0) }
+}
+
+/** Precompressed assets (`app.js.gz`, `app.js.br`) are deployed too: scan what they hold. */
+function decompress(buf, ext) {
+  const opts = { maxOutputLength: MAX_DECOMPRESSED }
+  return ext === 'gz' ? zlib.gunzipSync(buf, opts) : zlib.brotliDecompressSync(buf, opts)
+}
+
+function scanFile(task) {
+  const started = Date.now()
+  const name = path.basename(task.path)
+  const notes = []
+  let buf
+  try {
+    buf = fs.readFileSync(task.path)
+  } catch (err) {
+    return { error: { file: task.display, code: 'io', message: `cannot read file (${err.code || firstLine(err)})` } }
+  }
+  let innerName = name
+  const ext = extensionOf(name)
+  if ((ext === 'gz' || ext === 'br') && name.length > 3) {
+    try {
+      buf = decompress(buf, ext)
+      innerName = name.slice(0, -(ext.length + 1))
+    } catch {
+      // not really compressed text: judge the bytes as they are
+    }
+  }
+  const head = buf.subarray(0, 8192)
+  if (isBinary(innerName, head)) {
+    const findings = checkDeployFile({ file: task.display, rel: task.rel, name, text: null })
+    notes.push({ file: task.display, code: 'binary', message: 'binary file, not scanned for secrets' })
+    return { findings, notes, stats: { bytes: buf.length, ms: Date.now() - started }, binary: true }
+  }
+  const text = buf.toString('utf8')
+  const kind = kindOf(innerName)
+  const normalizeForMap = (mapDir) => (s) => normalizeSourcePath(s, { mapDir, cwd })
+  const findings = checkDeployFile({
+    file: task.display, rel: task.rel, name, text,
+    normalizeSource: normalizeForMap(path.dirname(task.path)),
+  })
+
+  let mapText = null
+  let mapDir = path.dirname(task.path)
+  if (kind === 'js' || kind === 'css') {
+    const link = resolveSourceMap({ file: task.path, text, kind, roots, display: task.display })
+    if (link.note) notes.push(link.note)
+    if (link.mapText) {
+      mapText = link.mapText
+      if (link.mapFile) mapDir = path.dirname(link.mapFile)
+    }
+  }
+
+  injectedFault(name)
+  const options = { file: task.display, kind }
+  if (showSecrets) options.showSecrets = true
+  if (mapText) options.sourceMap = mapText
+  const report = scanner.scan(buf, options)
+  for (const f of report.findings) {
+    if (f.original && f.original.file) f.original = { ...f.original, file: normalizeSourcePath(f.original.file, { mapDir, cwd }) }
+    findings.push(f)
+  }
+  for (const n of report.notes) notes.push(n)
+  return {
+    findings,
+    notes,
+    stats: { bytes: buf.length, strings: (report.stats && report.stats.strings) || 0, ms: Date.now() - started },
+    binary: false,
+  }
+}
+
+parentPort.on('message', (msg) => {
+  if (!msg || msg.type !== 'scan') return
+  if (!scanner) return // init failed: the pool already knows
+  let result
+  let fatal = false
+  try {
+    result = scanFile(msg.task)
+  } catch (err) {
+    // SECRETGATE_INTERNAL (the core trapped) or anything unexpected: fail closed for this file,
+    // and let the pool replace this thread rather than trust its state
+    fatal = true
+    const internal = err && err.code === 'SECRETGATE_INTERNAL'
+    result = {
+      error: {
+        file: msg.task.display,
+        code: internal ? 'internal' : 'scan-failed',
+        message: internal ? `the scanner failed on this file (${firstLine(err)})` : `scan failed (${firstLine(err)})`,
+      },
+    }
+  }
+  parentPort.postMessage({ type: 'result', id: msg.id, result, fatal })
+})
