@@ -1,0 +1,318 @@
+'use strict'
+// The gate every bundler plugin shares: scan a build's output files with one core Scanner,
+// attribute env values, apply the server-output policy and suppressions, and decide whether the
+// build fails. Bundler-neutral: the Vite plugin and the webpack plugin hand it plain
+// `{ fileName, source, map }` assets and turn the verdict into their own way of failing.
+const crypto = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
+const { failsAt, applyRuleLevels } = require('./config.js')
+const { matchAny } = require('./glob.js')
+const { applySuppressions } = require('./suppress.js')
+const { isBinary, kindOf } = require('./walk.js')
+const { checkDeployFile } = require('./deploy-check.js')
+
+/** Rules the gate applies itself (the core does not know them). */
+const GATE_RULE = (id) => id.startsWith('deploy-') || id === 'env-wholesale-define' || id === 'env-exposed'
+
+let core = null
+/** The core, loaded on first use so that requiring a plugin never loads the .wasm by itself. */
+function loadCore() {
+  if (!core) core = require('./index.js')
+  return core
+}
+
+/**
+ * @typedef {Object} Asset one output file
+ * @property {string} fileName   path relative to the output folder (`assets/index-3f2a.js`)
+ * @property {string | Uint8Array} source
+ * @property {object | string | null} [map]   the chunk's source map (object or JSON text)
+ * @property {string} [file]     the path to show in findings (default: fileName)
+ * @property {string} [kind]     core input kind override
+ * @property {boolean} [server]  output that never reaches a browser (an SSR build)
+ * @property {string} [origin]   where it came from, for messages ('publicDir', 'chunk', 'asset')
+ */
+
+/**
+ * @typedef {Object} GateResult
+ * @property {object[]} findings   core Finding shape (plus `server: true` on server output)
+ * @property {{ file: string, code: string, message: string }[]} notes
+ * @property {{ file: string, code: string, message: string }[]} errors   files that could not be judged
+ * @property {{ files: number, bytes: number, ms: number, ignored: number, binary: number }} stats
+ * @property {string | null} version
+ * @property {string} failOn
+ */
+
+/**
+ * A core Scanner for these known secrets and rule overrides. Rule ids the core does not know
+ * (the plugins' own `env-wholesale-define`, the `deploy-*` checks) are applied by the gate, not
+ * passed to the core.
+ * @param {{ knownSecrets?: {name: string, value: string}[], rules?: Record<string, string> }} opts
+ */
+function createScanner({ knownSecrets = [], rules = {} } = {}) {
+  const { Scanner, rules: coreRules } = loadCore()
+  let known = null
+  if (Array.isArray(coreRules)) known = new Set(coreRules.map((r) => (typeof r === 'string' ? r : r.id)))
+  else if (coreRules && typeof coreRules === 'object') known = new Set(Object.keys(coreRules))
+  const coreOverrides = {}
+  for (const [id, level] of Object.entries(rules || {})) {
+    if (GATE_RULE(id)) continue
+    if (!known || known.has(id) || id === 'env-value') coreOverrides[id] = level
+  }
+  return new Scanner({ knownSecrets, rules: coreOverrides })
+}
+
+// ---------------------------------------------------------------------------------------------
+// scanning
+
+function toBuffer(source) {
+  if (typeof source === 'string') return Buffer.from(source, 'utf8')
+  if (Buffer.isBuffer(source)) return source
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength)
+}
+
+function mapText(map) {
+  if (!map) return undefined
+  if (typeof map === 'string') return map
+  // rollup/rolldown SourceMap objects serialise themselves with toString()
+  if (typeof map.toString === 'function' && map.toString !== Object.prototype.toString) return map.toString()
+  return JSON.stringify(map)
+}
+
+const SERVER_NOTE = ' [server output: never sent to a browser, reported as a warning]'
+
+/**
+ * Scan output assets with one Scanner and apply everything the front ends share.
+ *
+ * @param {Asset[]} assets
+ * @param {Object} opts
+ * @param {object} opts.config   from loadConfig (ignore, rules, allow, failOn, serverOutput)
+ * @param {{name: string, value: string}[]} [opts.knownSecrets]  the core's knownSecrets option
+ * @param {(findings: object[]) => object[]} [opts.attribute]   per-file env attribution
+ *   (EnvInfo#attribute from env.js); runs before the server policy and suppressions
+ * @param {object[]} [opts.extraFindings]   findings made outside the scan (env-wholesale-define)
+ * @param {'warn' | 'fail'} [opts.server]   server output: 'warn' turns errors into warnings
+ * @param {object} [opts.baseline]   a baseline from suppress.readBaseline
+ * @param {object} [opts.scanner]    a Scanner to reuse (createScanner)
+ * @param {Map<string, Buffer>} [opts.sources]   filled with each scanned file's bytes (for frames)
+ * @returns {GateResult}
+ */
+function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, extraFindings = [], server = 'warn', baseline = null, scanner = null, sources = null } = {}) {
+  const started = performance.now()
+  const findings = []
+  const notes = []
+  const errors = []
+  const stats = { files: 0, bytes: 0, ms: 0, ignored: 0, binary: 0 }
+  let sc = scanner
+  const getScanner = () => sc || (sc = createScanner({ knownSecrets, rules: config.rules }))
+  const ordered = assets.slice().sort((a, b) => ((a.file || a.fileName) < (b.file || b.fileName) ? -1 : 1))
+
+  for (const asset of ordered) {
+    const file = asset.file || asset.fileName
+    if (matchAny(config.ignore || [], [asset.fileName, file])) {
+      stats.ignored++
+      continue
+    }
+    const bytes = toBuffer(asset.source)
+    const isServer = !!asset.server || matchAny(config.serverOutput || [], [asset.fileName, file])
+    let fileFindings = []
+    const head = bytes.subarray(0, 8192)
+    const binary = isBinary(asset.fileName, head)
+    // files that must never be deployed (.env, keys, credentials): the CLI's checks
+    fileFindings.push(...checkDeployFile({ file, rel: asset.fileName, name: path.posix.basename(asset.fileName), text: binary ? null : bytes.toString('utf8') }))
+    stats.files++
+    stats.bytes += bytes.length
+    if (binary) {
+      stats.binary++
+      notes.push({ file, code: 'binary', message: 'binary file: not scanned' })
+    } else {
+      try {
+        const report = getScanner().scan(bytes, { file, kind: asset.kind || kindOf(asset.fileName), sourceMap: mapText(asset.map) })
+        fileFindings.push(...report.findings)
+        for (const n of report.notes || []) notes.push(n)
+        if (sources) sources.set(file, bytes)
+      } catch (err) {
+        // fail closed: a file the core could not judge is never "no findings"
+        errors.push({ file, code: (err && err.code) || 'SECRETGATE_INTERNAL', message: errorMessage(err, file) })
+        // the core replaced its instance: a Scanner made on the old one is not trusted again
+        if (err && err.code === 'SECRETGATE_INTERNAL') sc = null
+      }
+    }
+    if (attribute) fileFindings = attribute(fileFindings)
+    if (isServer) fileFindings = fileFindings.map((f) => serverPolicy(f, server))
+    findings.push(...fileFindings)
+  }
+  let all = applyRuleLevels([...findings, ...extraFindings.filter((f) => !matchAny(config.ignore || [], [f.file]))], coreUnknownRules(config.rules))
+  all = applySuppressions(all, config, { baseline })
+  stats.ms = performance.now() - started
+  let version = null
+  try {
+    version = loadCore().version || null
+    if (typeof version === 'function') version = version()
+  } catch {}
+  return { findings: all, notes, errors, stats, version, failOn: config.failOn || 'error' }
+}
+
+/** The core applies rule levels to its own findings; these are the gate-made ones. */
+function coreUnknownRules(rules) {
+  const out = {}
+  for (const [id, level] of Object.entries(rules || {})) if (GATE_RULE(id)) out[id] = level
+  return out
+}
+
+function errorMessage(err, file) {
+  const msg = String((err && err.message) || err).split('\n')[0]
+  return msg.includes(file) ? msg : `${msg} (${file})`
+}
+
+function serverPolicy(f, server) {
+  if (server === 'fail' || f.severity !== 'error') return { ...f, server: true }
+  return { ...f, severity: 'warning', server: true, message: f.message + SERVER_NOTE }
+}
+
+/**
+ * Merge several results (one per bundler environment or compiler) into one.
+ * @param {GateResult[]} results
+ * @returns {GateResult}
+ */
+function mergeResults(results) {
+  const out = { findings: [], notes: [], errors: [], stats: { files: 0, bytes: 0, ms: 0, ignored: 0, binary: 0 }, version: null, failOn: 'error' }
+  for (const r of results) {
+    if (!r) continue
+    out.findings.push(...r.findings)
+    out.notes.push(...r.notes)
+    out.errors.push(...r.errors)
+    for (const k of Object.keys(out.stats)) out.stats[k] += (r.stats && r.stats[k]) || 0
+    out.version = out.version || r.version
+    out.failOn = r.failOn || out.failOn
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// the verdict and its presentation
+
+/**
+ * The findings that fail the build at the config's `failOn` (suppressed ones never do).
+ * @param {GateResult} result
+ * @returns {object[]}
+ */
+function failingFindings(result) {
+  return result.findings.filter((f) => failsAt(f, result.failOn || 'error'))
+}
+
+/**
+ * Should the build fail? Failing findings always fail it; files that could not be judged fail it
+ * too (fail closed) unless `onError` is 'warn'.
+ * @param {GateResult} result
+ * @param {{ onError?: 'fail' | 'warn' }} [opts]
+ * @returns {{ fail: boolean, findings: object[], errors: object[] }}
+ */
+function verdict(result, { onError = 'fail' } = {}) {
+  const findings = failingFindings(result)
+  const errors = onError === 'warn' ? [] : result.errors
+  return { fail: findings.length > 0 || errors.length > 0, findings, errors }
+}
+
+/**
+ * The CLI's human summary of a result (masked code frames from `sources`).
+ * @param {GateResult} result
+ * @param {{ color?: boolean, sources?: Map<string, Buffer> }} [opts]
+ * @returns {string}
+ */
+function formatSummary(result, { color = false, sources = null } = {}) {
+  const { formatHuman } = require('./report.js')
+  return formatHuman(result, { color, sources })
+}
+
+/**
+ * Normalise a plugin's `report` option: a path, or `{ format: 'json' | 'sarif', file }`.
+ * @param {string | { format?: string, file?: string } | boolean | null | undefined} option
+ * @param {string} root   where relative paths start
+ * @returns {{ format: 'json' | 'sarif', file: string } | null}
+ */
+function resolveReportOption(option, root) {
+  if (!option) return null
+  let format
+  let file
+  if (option === true) file = 'secretgate-report.json'
+  else if (typeof option === 'string') file = option
+  else if (typeof option === 'object') ({ format, file } = option)
+  if (!format) format = file && /\.sarif(?:\.json)?$/i.test(file) ? 'sarif' : 'json'
+  if (format !== 'json' && format !== 'sarif') {
+    throw new TypeError(`secretgate: report.format must be 'json' or 'sarif', got ${JSON.stringify(format)}`)
+  }
+  if (!file) file = format === 'sarif' ? 'secretgate-report.sarif' : 'secretgate-report.json'
+  return { format, file: path.resolve(root, file) }
+}
+
+/**
+ * Write a report file (json or SARIF). Only redacted values ever reach it.
+ * @param {GateResult} result
+ * @param {{ format: 'json' | 'sarif', file: string }} report
+ */
+function writeReport(result, report) {
+  const { formatJson, formatSarif } = require('./report.js')
+  const text = report.format === 'sarif' ? formatSarif(result) : formatJson(result)
+  fs.mkdirSync(path.dirname(report.file), { recursive: true })
+  fs.writeFileSync(report.file, text)
+}
+
+/**
+ * A small code frame of an original source around `line`/`column`, with every fragment of the
+ * given raw secret values masked by `*` (fragments of 4+ characters, so a key split across
+ * string literals is masked too). Plain text, no ANSI codes: this is what Vite's overlay shows.
+ * @param {string} text      the original source
+ * @param {number} line      1-based
+ * @param {number} column    1-based
+ * @param {string[]} secrets raw values to mask (never printed)
+ * @returns {string}
+ */
+function maskedFrame(text, line, column, secrets = []) {
+  const lines = String(text).split(/\r?\n/)
+  if (!(line >= 1 && line <= lines.length)) return ''
+  const first = Math.max(1, line - 2)
+  const last = Math.min(lines.length, line + 2)
+  const width = String(last).length
+  const out = []
+  for (let n = first; n <= last; n++) {
+    let shown = maskLine(lines[n - 1], secrets)
+    let caretCol = column
+    if (shown.length > 120) {
+      // minified or long lines: a window around the column
+      const from = n === line ? Math.max(0, column - 40) : 0
+      shown = (from > 0 ? '…' : '') + shown.slice(from, from + 100) + (shown.length > from + 100 ? '…' : '')
+      if (n === line) caretCol = column - from + (from > 0 ? 1 : 0)
+    }
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${shown.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\ufffd')}`)
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, caretCol - 1))}^`)
+  }
+  return out.join('\n')
+}
+
+function maskLine(lineText, secrets) {
+  let out = lineText
+  for (const raw of secrets) {
+    if (!raw || raw.length < 4) continue
+    if (out.includes(raw)) out = out.split(raw).join('*'.repeat(raw.length))
+  }
+  // fragments: runs of key-like characters that are part of a secret (a key split in two)
+  return out.replace(/[A-Za-z0-9_\-+/=.:~%]{4,}/g, (tok) => {
+    if (/^\*+$/.test(tok)) return tok
+    for (const raw of secrets) if (raw && raw.length >= 4 && (raw.includes(tok) || tok.includes(raw))) return '*'.repeat(tok.length)
+    return tok
+  })
+}
+
+module.exports = {
+  createScanner,
+  scanAssets,
+  mergeResults,
+  failingFindings,
+  verdict,
+  formatSummary,
+  resolveReportOption,
+  writeReport,
+  maskedFrame,
+  failsAt,
+}
