@@ -23,10 +23,18 @@ function baselineFingerprints(baseline) {
   return new Set(entries.map((e) => (typeof e === 'string' ? e : e.fingerprint).toLowerCase()))
 }
 
+// `dist/assets/a.js` (CLI), `assets/a.js` (plugins): a `file` glob written once must match both,
+// so it is tried against the path and every trailing part of it.
+function trailingParts(p) {
+  if (!p) return []
+  const parts = String(p).replace(/\\/g, '/').split('/')
+  return parts.map((_, i) => parts.slice(i).join('/'))
+}
+
 function allowMatches(entry, finding) {
   if (entry.fingerprint) return entry.fingerprint === String(finding.fingerprint).toLowerCase()
   if (!matchGlob(entry.rule, finding.ruleId)) return false
-  if (entry.file && !matchAny([entry.file], [finding.file, finding.original && finding.original.file])) return false
+  if (entry.file && !matchAny([entry.file], [...trailingParts(finding.file), ...trailingParts(finding.original && finding.original.file)])) return false
   if (entry.context && !(finding.context && matchGlob(entry.context, finding.context))) return false
   return true
 }
