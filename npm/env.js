@@ -488,7 +488,7 @@ class EnvInfo {
       const v = name ? this.vars.get(name) : undefined
       const secret = r ? r.secret : !!(v && v.secret)
       if (!secret) continue
-      out.push({ ...hit, message: `${envValueLead(hit, name, this.vars.get(name))}: ${this.describe(name)}` })
+      out.push({ ...hit, message: capitalize(this.describe(name)) + encodedNote(hit) })
     }
     out.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
     return out
@@ -502,11 +502,16 @@ class EnvInfo {
   }
 }
 
-function envValueLead(hit, name, v) {
+/** The core says when a hit was on an encoded form of the value; keep that in the message. */
+function encodedNote(hit) {
   const m = hit.message || ''
-  const encoded = /base64/i.test(m) ? ' (base64-encoded)' : /url-?encoded|percent/i.test(m) ? ' (URL-encoded)' : ''
-  const what = v && v.secretName ? 'secret env variable' : v && v.origin === 'define' ? 'define entry' : 'non-public env variable'
-  return `the value of ${what} ${name}${encoded} is in the output`
+  if (/base64/i.test(m)) return ' (found base64-encoded)'
+  if (/url-?encoded|percent-?encoded/i.test(m)) return ' (found URL-encoded)'
+  return ''
+}
+
+function capitalize(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s
 }
 
 const WHOLESALE_MIN_NAMES = 5

@@ -468,14 +468,19 @@ function buildError(v, result, state, sources, stage, environment) {
   else if (sources.get(f.file)) frame = gate.maskedFrame(sources.get(f.file).toString('utf8'), f.line, f.column, secrets)
   const more = v.findings.length - 1
   const shipsIn = where === f.original ? ` (ships in ${f.file}:${f.line}:${f.column})` : ''
-  const stop = stage === 'public'
-    ? `the build stopped before Vite copied ${displayPath(state.cfg.publicDir, state.root)}/ to ${displayPath(state.outDir, state.root)}/`
-    : `no output file was written by this build of the ${environment.name} environment`
+  const { cfg } = state
+  const outRel = displayPath(state.outDir, state.root)
+  const publicRel = cfg.publicDir ? displayPath(cfg.publicDir, state.root) : null
+  const publicCopied = publicRel && cfg.build.copyPublicDir && fs.existsSync(cfg.publicDir)
+  let stop
+  if (stage === 'public') stop = `the build stopped before Vite emptied ${outRel}/ or copied ${publicRel}/ into it`
+  else if (!cfg.build.write) stop = 'the bundle was not handed back'
+  else stop = `none of the bundle's files were written to ${outRel}/${publicCopied ? ` (it holds only the files Vite copied from ${publicRel}/, checked before the copy)` : ''}`
   const message = [
     `${f.ruleId}: ${f.message}${f.secret ? ` [${f.secret}]` : ''}${shipsIn}`,
     more > 0 ? `and ${more} more finding${more === 1 ? '' : 's'} that fail${more === 1 ? 's' : ''} the build (listed above)` : null,
     v.errors.length ? `and ${v.errors.length} file${v.errors.length === 1 ? '' : 's'} secretgate could not judge` : null,
-    `secretgate stopped the build: ${stop}.`,
+    `secretgate stopped the ${environment.name} build: ${stop}.`,
   ].filter(Boolean).join('\n')
   return {
     message,
