@@ -7,7 +7,6 @@ const { pathToFileURL } = require('node:url')
 const path = require('node:path')
 const { severityRank, failsAt } = require('./config.js')
 
-const INFO_URI = 'https://github.com/secretgate/secretgate'
 const SEVERITIES = ['error', 'warning', 'info']
 
 // ---------------------------------------------------------------------------------------------
@@ -278,14 +277,13 @@ function ruleDescriptor(id, meta, sample) {
   const help = (meta && (meta.help || meta.remediation)) ||
     `${full}\n\nA value matching this rule was found in files meant for the browser. If it is a secret, remove it from the client bundle, rotate it, and keep it server-side; if it is meant to be public, allow it in secretgate.config.json with a reason. See docs/rules.md#${id}.`
   const tags = ['security', 'secret']
-  if (meta && meta.kind) tags.push(meta.kind)
+  if (meta && meta.kind && !tags.includes(meta.kind)) tags.push(meta.kind)
   return {
     id,
     name: pascal(id),
     shortDescription: { text: String(short) },
     fullDescription: { text: String(full) },
     help: { text: String(help), markdown: String(help) },
-    helpUri: `${INFO_URI}/blob/main/docs/rules.md#${id}`,
     defaultConfiguration: { level: SARIF_LEVEL[sev] || 'warning' },
     properties: { tags, precision: 'high', 'security-severity': SECURITY_SEVERITY[sev] || '5.0' },
   }
@@ -368,7 +366,6 @@ function formatSarif(result) {
       tool: {
         driver: {
           name: 'secretgate',
-          informationUri: INFO_URI,
           ...(result.version ? { version: String(result.version), semanticVersion: String(result.version) } : {}),
           rules,
         },
@@ -406,6 +403,8 @@ function formatGithub(result) {
   for (const f of findings) {
     if (f.suppressed) continue
     const loc = primaryLocation(f)
+    // a zero-width span (a whole-file finding) has no useful end
+    if (loc.endLine === loc.line && !(loc.endColumn > loc.column)) { loc.endLine = null; loc.endColumn = null }
     let message = f.message
     if (f.secret) message += ` (${f.secret})`
     if (loc.original) message += ` \u2014 ships in ${f.file}:${f.line}:${f.column}`

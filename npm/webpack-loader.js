@@ -5,24 +5,21 @@
 // plugin: DefinePlugin substitutions, minification and the HTML pages happen after loaders, so only
 // `secretgate/webpack` sees what actually ships.
 //
-// Options: the config-file keys (`ignore`, `rules`, `allow`, `failOn`, `publicEnv`), `configFile`,
+// Options: the config-file keys (`ignore`, `rules`, `allow`, `failOn`, `publicEnv`), `config` (a
+// config file path),
 // and `onError` ('error' by default: a module the core cannot judge is an error; 'warn' makes it a
 // warning). Put it last in a rule's `use` list (loaders run right to left) so it reads the file as
 // written and its lines are the file's lines.
+const fs = require('node:fs')
 const path = require('node:path')
 const { loadConfig, failsAt } = require('./config.js')
+const envLib = require('./env.js')
+const gate = require('./gate.js')
 const { applySuppressions } = require('./suppress.js')
 const { matchAny } = require('./glob.js')
 
-const LOADER = 'secretgate-loader'
-const LOADER_ONLY_OPTIONS = new Set(['configFile', 'onError', 'report', 'env'])
+const LOADER_ONLY_OPTIONS = new Set(['config', 'configFile', 'onError', 'report', 'server'])
 
-let core = null
-function getCore() {
-  // Loaded on first use so that a config error is reported before a missing .wasm would be.
-  if (!core) core = require('./index.js')
-  return core
-}
 
 // Config and Scanner are built once per compilation (a watch rebuild re-reads the config file), and
 // shared by every module of that compilation. Keyed by the compilation object when webpack or Rspack
@@ -46,20 +43,24 @@ function splitOptions(options) {
   return overrides
 }
 
-function knownSecretsFor(cwd, mode, config) {
-  // Known env values are found in module sources too (someone pasted a .env value into code). The
-  // shared env module may not offer this on every version; without it the loader still runs the
-  // format rules, and the plugin does the known-value matching on the output.
-  try {
-    const env = require('./env.js')
-    if (typeof env.collectKnownSecrets === 'function') {
-      const secrets = env.collectKnownSecrets({ root: cwd, mode, config, processEnv: process.env })
-      return Array.isArray(secrets) ? secrets : (secrets && secrets.knownSecrets) || []
+/**
+ * What the environment knows (env.js): values of non-public variables from the mode's `.env*`
+ * files and process.env, searched for in each module too (a `.env` value pasted into code), and
+ * the attribution that names the variable behind a hit.
+ */
+function environmentFor(cwd, mode, config) {
+  const sources = []
+  for (const file of envLib.envFilesForMode(mode || 'production', cwd)) {
+    let text
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch {
+      continue
     }
-  } catch (err) {
-    if (err && err.code !== 'MODULE_NOT_FOUND') throw err
+    sources.push({ origin: path.basename(file), vars: envLib.parseDotenv(text) })
   }
-  return []
+  sources.push({ origin: 'process.env', vars: { ...process.env }, processEnv: true })
+  return envLib.collectEnv({ sources, publicEnv: config.publicEnv })
 }
 
 function setup(loaderContext, options) {
@@ -68,10 +69,10 @@ function setup(loaderContext, options) {
   const cache = cacheFor(loaderContext)
   let entry = cache.get(key)
   if (!entry) {
-    entry = loadConfig({ cwd, configFile: options.configFile || null, overrides: splitOptions(options) }).then((config) => {
-      const { Scanner } = getCore()
-      const knownSecrets = knownSecretsFor(cwd, loaderContext.mode, config)
-      return { config, cwd, scanner: new Scanner({ knownSecrets, rules: config.rules }) }
+    entry = loadConfig({ cwd, configFile: options.config || options.configFile || null, overrides: splitOptions(options) }).then((config) => {
+      const env = environmentFor(cwd, loaderContext.mode, config)
+      const scanner = gate.createScanner({ knownSecrets: env.knownSecrets, rules: config.rules })
+      return { config, cwd, env, scanner }
     })
     cache.set(key, entry)
     // A failed load must be retried on the next module, not remembered.
@@ -137,7 +138,7 @@ module.exports = function secretgateLoader(source, map, meta) {
 }
 
 /** Scan one module and sort its findings into errors and warnings (info stays quiet here). */
-function check(loaderContext, { config, cwd, scanner }, source, options) {
+function check(loaderContext, { config, cwd, env, scanner }, source, options) {
   const errors = []
   const warnings = []
   const resourcePath = loaderContext.resourcePath
@@ -155,7 +156,7 @@ function check(loaderContext, { config, cwd, scanner }, source, options) {
     ;(options.onError === 'warn' ? warnings : errors).push(error)
     return { errors, warnings }
   }
-  for (const finding of applySuppressions(report.findings, config, {})) {
+  for (const finding of applySuppressions(env.attribute(report.findings), config, {})) {
     if (finding.suppressed) continue
     if (failsAt(finding, config.failOn)) errors.push(makeError(describe(finding, shownPath), { finding }))
     else if (finding.severity !== 'info') warnings.push(makeError(describe(finding, shownPath), { finding }))
@@ -163,4 +164,3 @@ function check(loaderContext, { config, cwd, scanner }, source, options) {
   return { errors, warnings }
 }
 
-module.exports.LOADER = LOADER

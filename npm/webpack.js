@@ -1,0 +1,719 @@
+'use strict'
+// secretgate/webpack: the webpack 5 (and Rspack) plugin, the gate. After every other plugin has
+// produced its assets (minified chunks, html-webpack-plugin pages, copied files, extracted CSS,
+// source maps) it scans every asset with the core, names the env variable behind each finding
+// (DefinePlugin, EnvironmentPlugin, webpack's `dotenv`, `.env*` files, process.env), and fails the
+// compilation the webpack way: a WebpackError per finding in `compilation.errors`. A failing
+// compilation writes no file at all, in every mode and whatever `optimization.emitOnErrors` says.
+//
+// The bundler-neutral parts live in env.js (environment), gate.js (scan + policy), config.js,
+// suppress.js and report.js; this file only knows webpack: where assets, maps, modules and
+// definitions are, and how a compilation fails.
+const fs = require('node:fs')
+const path = require('node:path')
+const { loadConfig, validateConfig } = require('./config.js')
+const { applySuppressions } = require('./suppress.js')
+const envLib = require('./env.js')
+const gate = require('./gate.js')
+const { kindOf } = require('./walk.js')
+
+const PLUGIN = 'SecretgatePlugin'
+const LOGGER = 'secretgate'
+// Options that belong to the plugin, not to the config file (the Vite plugin's, plus `configFile`
+// as an alias of `config`).
+const PLUGIN_OPTIONS = new Set(['config', 'configFile', 'report', 'onError', 'server'])
+const ON_ERROR = new Set(['error', 'fail', 'warn'])
+// Assets that another plugin adds after the analyse stage (a stats or report file, say) still get
+// scanned: a second pass runs late, for names the first pass did not see.
+const LATE_STAGE_OFFSET = 1000
+
+class SecretgatePlugin {
+  /**
+   * @param {import('./webpack').SecretgatePluginOptions} [options]
+   */
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw new TypeError(`${PLUGIN}: options must be an object`)
+    }
+    if (options.onError !== undefined && !ON_ERROR.has(options.onError)) {
+      throw new TypeError(`${PLUGIN}: onError must be 'error' (or 'fail') or 'warn', got ${JSON.stringify(options.onError)}`)
+    }
+    if (options.server !== undefined && options.server !== 'warn' && options.server !== 'fail') {
+      throw new TypeError(`${PLUGIN}: server must be 'warn' or 'fail', got ${JSON.stringify(options.server)}`)
+    }
+    const configFile = options.config !== undefined ? options.config : options.configFile
+    if (configFile !== undefined && configFile !== null && typeof configFile !== 'string') {
+      throw new TypeError(`${PLUGIN}: config must be the path of a secretgate config file`)
+    }
+    const report = options.report
+    if (report !== undefined && report !== null && report !== false && report !== true && typeof report !== 'string' &&
+      (typeof report !== 'object' || Array.isArray(report))) {
+      throw new TypeError(`${PLUGIN}: report must be a path, true, or { format: 'json' | 'sarif', file }`)
+    }
+    if (report && typeof report === 'object') gate.resolveReportOption(report, process.cwd())
+    // A typo in a config key fails here, naming the key, rather than silently turning a check off.
+    validateConfig(configOverrides(options), `${PLUGIN} options`)
+    this.options = { ...options }
+  }
+
+  /** @param {import('webpack').Compiler} compiler */
+  apply(compiler) {
+    // One gate per compiler: a plugin instance shared by the configs of a multi-compiler keeps no
+    // state across them.
+    new CompilerGate(compiler, this.options).apply()
+  }
+}
+
+function configOverrides(options) {
+  const overrides = {}
+  for (const [key, value] of Object.entries(options)) if (!PLUGIN_OPTIONS.has(key)) overrides[key] = value
+  return overrides
+}
+
+class CompilerGate {
+  constructor(compiler, options) {
+    this.compiler = compiler
+    this.options = options
+    this.bundler = compiler.webpack || compiler.rspack || require('webpack')
+    this.isRspack = !!compiler.rspack || (this.bundler && typeof this.bundler.rspackVersion === 'string')
+    /** @type {WeakMap<object, CompilationState>} */
+    this.states = new WeakMap()
+    this.scannerCache = { key: null, scanner: null }
+    this.logger = null
+  }
+
+  apply() {
+    const { compiler } = this
+    const { Compilation } = this.bundler
+    const analyse = Compilation.PROCESS_ASSETS_STAGE_ANALYSE
+    const late = (Compilation.PROCESS_ASSETS_STAGE_REPORT || analyse + 1000) + LATE_STAGE_OFFSET
+
+    // Ours runs first among shouldEmit taps, so no other plugin can vote a failed compilation out.
+    compiler.hooks.shouldEmit.tap({ name: PLUGIN, stage: -1000 }, (compilation) => {
+      const state = this.states.get(compilation)
+      return state && state.failed ? false : undefined
+    })
+
+    compiler.hooks.thisCompilation.tap(PLUGIN, (compilation) => {
+      const state = new CompilationState(compilation)
+      this.states.set(compilation, state)
+      // Config and environment are read once per compilation, so a watch rebuild sees edits.
+      state.ready = this.prepare(compilation).then(
+        (prepared) => Object.assign(state, prepared),
+        (err) => {
+          state.setupError = err
+        },
+      )
+      state.ready.catch(() => {})
+      compilation.hooks.processAssets.tapPromise({ name: PLUGIN, stage: analyse }, () => this.check(compilation, state))
+      compilation.hooks.processAssets.tapPromise({ name: `${PLUGIN}:late`, stage: late }, () => this.check(compilation, state))
+    })
+
+    compiler.hooks.done.tap(PLUGIN, (stats) => {
+      const state = this.states.get(stats.compilation)
+      if (state) this.finish(state)
+    })
+  }
+
+  log() {
+    if (!this.logger) this.logger = this.compiler.getInfrastructureLogger(LOGGER)
+    return this.logger
+  }
+
+  /** Everything a compilation's scan needs that does not depend on its assets. */
+  async prepare(compilation) {
+    const { compiler, options } = this
+    const configFile = options.config || options.configFile || null
+    const config = await loadConfig({ cwd: compiler.context, configFile, overrides: configOverrides(options) })
+    const report = gate.resolveReportOption(options.report, compiler.context)
+    const definitions = collectDefinitions(compiler, compilation)
+    const env = collectEnvironment(compiler, config, definitions)
+    const wholesale = envLib.wholesaleDefineFindings(definitions.raw, {
+      envNames: env.names,
+      file: webpackConfigFile(compiler.context),
+      definer: 'DefinePlugin',
+    })
+    const scanner = this.scannerFor(env.info.knownSecrets, config.rules)
+    return { config, report, definitions, env, wholesale, scanner }
+  }
+
+  scannerFor(knownSecrets, rules) {
+    // The core builds its automata per Scanner: reuse it while the secrets and rules stay the same
+    // (every rebuild in watch mode, usually).
+    const key = JSON.stringify([knownSecrets, rules])
+    if (this.scannerCache.key !== key) {
+      this.scannerCache = { key, scanner: null }
+      try {
+        this.scannerCache.scanner = gate.createScanner({ knownSecrets, rules })
+      } catch {
+        // A core that fails to load is reported per asset by scanAssets (fail closed).
+        this.scannerCache.key = null
+      }
+    }
+    return this.scannerCache.scanner
+  }
+
+  async check(compilation, state) {
+    await state.ready
+    if (state.setupError) {
+      if (!state.setupReported) {
+        state.setupReported = true
+        state.failed = true
+        compilation.errors.push(this.error(`secretgate: ${state.setupError.message}`))
+      }
+      return
+    }
+    const assets = []
+    for (const asset of compilation.getAssets()) {
+      if (state.scanned.get(asset.name) === asset.source) continue
+      // Rspack hands out a new Source object on every read: there a name is scanned once.
+      if (this.isRspack && state.scanned.has(asset.name)) continue
+      state.scanned.set(asset.name, asset.source)
+      assets.push(asset)
+    }
+    if (assets.length === 0 && state.passes > 0) return
+    state.passes++
+    const sources = new Map()
+    const server = isServerTarget(this.compiler)
+    let result
+    try {
+      result = gate.scanAssets(
+        assets.map((asset) => toGateAsset(compilation, asset, server)),
+        {
+          config: state.config,
+          knownSecrets: state.env.info.knownSecrets,
+          attribute: (findings) => state.env.info.attribute(findings),
+          extraFindings: state.passes === 1 ? state.wholesale : [],
+          server: this.options.server || 'warn',
+          scanner: state.scanner,
+          sources,
+        },
+      )
+    } catch (err) {
+      // Anything thrown here is a secretgate bug; the build must still not ship unjudged files.
+      result = {
+        findings: [],
+        notes: [],
+        errors: assets.map((a) => ({ file: a.name, code: 'SECRETGATE_INTERNAL', message: String((err && err.message) || err).split('\n')[0] })),
+        stats: { files: 0, bytes: 0, ms: 0, ignored: 0, binary: 0 },
+        version: null,
+        failOn: state.config.failOn,
+      }
+    }
+    for (const [file, bytes] of sources) state.sources.set(file, bytes)
+    const locator = new OriginalLocator(this, compilation, state)
+    result.findings = applySuppressions(
+      result.findings.map((f) => locator.locate(f)),
+      state.config,
+      {},
+    )
+    state.results.push(result)
+    this.judge(compilation, state, result, locator)
+  }
+
+  /** Turn one pass's result into compilation errors/warnings and keep the offending assets out. */
+  judge(compilation, state, result, locator) {
+    const onError = this.options.onError === 'warn' ? 'warn' : 'fail'
+    const { findings: failing, errors: unjudged } = gate.verdict(result, { onError })
+    const offending = new Set()
+    for (const finding of failing) {
+      compilation.errors.push(this.findingError(finding, locator))
+      offending.add(finding.file)
+    }
+    for (const finding of result.findings) {
+      if (finding.suppressed || failing.includes(finding) || finding.severity !== 'warning') continue
+      compilation.warnings.push(this.findingError(finding, locator))
+    }
+    for (const e of result.errors) {
+      const err = this.error(`secretgate: could not scan ${e.file}: ${e.message}. The build cannot vouch for it` +
+        (onError === 'warn' ? ' (onError: \'warn\' lets it through)' : '; fix or report this, or set onError: \'warn\' to let it through'))
+      err.file = e.file
+      if (onError === 'warn') compilation.warnings.push(err)
+      else compilation.errors.push(err)
+    }
+    for (const e of unjudged) offending.add(e.file)
+    if (offending.size === 0) return
+    state.failed = true
+    // Belt and braces beside shouldEmit: an asset holding a secret (and its map, its compressed
+    // copies) leaves the compilation, so no emitter, dev server or later plugin can write it.
+    for (const name of offending) deleteWithRelated(compilation, name)
+  }
+
+  findingError(finding, locator) {
+    const lines = [`secretgate: ${finding.severity} ${finding.ruleId}: ${finding.message}`]
+    lines.push(`  at ${finding.file}:${finding.line}:${finding.column}`)
+    if (finding.original) lines.push(`  from ${finding.original.file}:${finding.original.line}:${finding.original.column}`)
+    const details = []
+    if (finding.secret) details.push(`secret ${finding.secret}`)
+    if (finding.envVar) details.push(`env ${finding.envVar}`)
+    if (finding.context) details.push(`in ${finding.context}`)
+    if (finding.call) details.push(`call ${finding.call}`)
+    if (details.length) lines.push(`  ${details.join(' · ')}`)
+    const frame = locator.frame(finding)
+    if (frame) lines.push(frame)
+    const err = this.error(lines.join('\n'))
+    err.file = finding.file
+    err.loc = {
+      start: { line: finding.line, column: Math.max(0, finding.column - 1) },
+      end: { line: finding.endLine || finding.line, column: Math.max(0, (finding.endColumn || finding.column) - 1) },
+    }
+    // The redacted finding, for tools reading compilation.errors (never a raw value).
+    Object.defineProperty(err, 'finding', { value: finding, enumerable: false })
+    return err
+  }
+
+  error(message) {
+    const { WebpackError } = this.bundler
+    const err = WebpackError ? new WebpackError(message) : new Error(message)
+    err.name = 'SecretgateError'
+    err.hideStack = true
+    // The stack would repeat the message and point into secretgate: nothing to act on.
+    err.stack = `${err.name}: ${message}`
+    return err
+  }
+
+  /** After the compilation: the CLI-style summary (once, when it failed) and the report file. */
+  finish(state) {
+    if (state.finished || state.results.length === 0) return
+    state.finished = true
+    const result = gate.mergeResults(state.results)
+    result.failOn = state.config ? state.config.failOn : 'error'
+    const logger = this.log()
+    if (state.failed) {
+      logger.error(gate.formatSummary(result, { color: false, sources: state.sources }).trimEnd())
+    } else {
+      const { summaryLine } = require('./report.js')
+      logger.log(summaryLine(result))
+    }
+    if (state.report) {
+      try {
+        gate.writeReport(result, state.report)
+      } catch (err) {
+        logger.error(`secretgate: could not write the report ${state.report.file}: ${err.message}`)
+      }
+    }
+    // What is left is only needed until the summary; drop the bytes of a large build.
+    state.sources = new Map()
+  }
+}
+
+class CompilationState {
+  constructor(compilation) {
+    this.compilation = compilation
+    this.ready = null
+    this.setupError = null
+    this.setupReported = false
+    this.config = null
+    this.report = null
+    this.definitions = null
+    this.env = null
+    this.wholesale = []
+    this.scanner = null
+    /** @type {Map<string, object>} asset name -> the Source object scanned */
+    this.scanned = new Map()
+    this.passes = 0
+    this.results = []
+    /** @type {Map<string, Buffer>} scanned bytes by file, for code frames in the summary */
+    this.sources = new Map()
+    this.failed = false
+    this.finished = false
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// assets
+
+function toGateAsset(compilation, asset, server) {
+  const source = asset.source.source()
+  return { fileName: asset.name, source, map: sourceMapFor(compilation, asset, source), server }
+}
+
+/**
+ * The asset's source map as text: the `.map` asset webpack's SourceMapDevToolPlugin made (named in
+ * `info.related.sourceMap`), else an inline `data:` map (`devtool: 'inline-source-map'`). Eval
+ * devtools and `devtool: false` have none: OriginalLocator works from the modules then.
+ */
+function sourceMapFor(compilation, asset, source) {
+  const related = asset.info && asset.info.related
+  const names = related && related.sourceMap ? [].concat(related.sourceMap) : []
+  for (const name of names) {
+    const mapAsset = compilation.getAsset(name)
+    if (mapAsset) return String(mapAsset.source.source())
+  }
+  if (typeof source !== 'string' || !/\.(?:[cm]?js|css)$/i.test(asset.name)) return null
+  const tail = source.slice(-Math.min(source.length, 4 * 1024 * 1024))
+  const m = /[#@] sourceMappingURL=data:application\/json(?:;charset=[\w-]+)?;base64,([A-Za-z0-9+/=]+)\s*(?:\*\/)?\s*$/.exec(tail)
+  if (!m) return null
+  try {
+    return Buffer.from(m[1], 'base64').toString('utf8')
+  } catch {
+    return null
+  }
+}
+
+function deleteWithRelated(compilation, name) {
+  const asset = compilation.getAsset(name)
+  if (!asset) return
+  const related = (asset.info && asset.info.related) || {}
+  const others = []
+  for (const value of Object.values(related)) others.push(...[].concat(value))
+  // compression plugins add `name.gz`/`name.br` without always declaring them as related
+  for (const ext of ['.gz', '.br', '.zst']) others.push(name + ext)
+  try {
+    compilation.deleteAsset(name)
+  } catch {}
+  for (const other of others) {
+    if (typeof other === 'string' && compilation.getAsset(other)) {
+      try {
+        compilation.deleteAsset(other)
+      } catch {}
+    }
+  }
+}
+
+function isServerTarget(compiler) {
+  // A node/electron-main build never reaches a browser: its findings are warnings (the config's
+  // `serverOutput` globs and the `server: 'fail'` option refine this).
+  const platform = compiler.platform
+  if (platform && typeof platform === 'object' && (platform.web === true || platform.browser === true)) return false
+  if (platform && typeof platform === 'object' && (platform.node === true || platform.electron === true) && !platform.web) return true
+  const target = compiler.options.target
+  const targets = [].concat(target || [])
+  return targets.length > 0 && targets.every((t) => typeof t === 'string' && /^(?:async-)?node|^electron-main/.test(t))
+}
+
+function webpackConfigFile(context) {
+  for (const name of ['webpack.config.js', 'webpack.config.cjs', 'webpack.config.mjs', 'webpack.config.ts', 'rspack.config.js', 'rspack.config.mjs', 'rspack.config.ts']) {
+    const file = path.join(context, name)
+    if (fs.existsSync(file)) return file
+  }
+  return path.join(context, 'webpack.config.js')
+}
+
+// ---------------------------------------------------------------------------------------------
+// environment
+
+/**
+ * Every definition that can inline a value: DefinePlugin and EnvironmentPlugin instances in the
+ * config's plugins, and (webpack >= 5.91) the merged definitions of every DefinePlugin applied to
+ * the compiler, which also holds those created inside other plugins (EnvironmentPlugin, `dotenv`).
+ * `raw`: the definitions as written (for the whole-environment check); `flat`: dotted keys to
+ * code strings (for the env module); `exposures`: EnvironmentPlugin keys.
+ */
+function collectDefinitions(compiler, compilation) {
+  const raw = {}
+  const exposures = []
+  const environmentKeys = new Set()
+  for (const plugin of compiler.options.plugins || []) {
+    if (!plugin || typeof plugin !== 'object') continue
+    const name = plugin.constructor && plugin.constructor.name
+    if (name === 'DefinePlugin') {
+      const defs = plugin.definitions || (Array.isArray(plugin._args) ? plugin._args[0] : null)
+      if (defs && typeof defs === 'object') Object.assign(raw, defs)
+    } else if (name === 'EnvironmentPlugin' && Array.isArray(plugin.keys)) {
+      for (const key of plugin.keys) {
+        environmentKeys.add(key)
+        exposures.push({ name: key, plugin: 'EnvironmentPlugin' })
+        const value = process.env[key] !== undefined ? process.env[key] : (plugin.defaultValues || {})[key]
+        if (value !== undefined) raw[`process.env.${key}`] = JSON.stringify(value)
+      }
+    }
+  }
+  const DefinePlugin = (compiler.webpack || {}).DefinePlugin
+  if (DefinePlugin && typeof DefinePlugin.getCompilationHooks === 'function') {
+    try {
+      const merged = DefinePlugin.getCompilationHooks(compilation).definitions.call({})
+      for (const [key, value] of Object.entries(merged || {})) if (!(key in raw)) raw[key] = value
+    } catch {}
+  }
+  const flat = {}
+  flattenDefinitions(raw, '', flat, 0)
+  return { raw: plainDefinitions(raw), flat, exposures, environmentKeys }
+}
+
+function isCode(value) {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+}
+
+/** `{ 'process.env': { A: '"x"' } }` -> `{ 'process.env.A': '"x"' }`; runtime values are skipped. */
+function flattenDefinitions(defs, prefix, out, depth) {
+  if (depth > 8 || !defs || typeof defs !== 'object') return
+  for (const [key, value] of Object.entries(defs)) {
+    const full = prefix ? `${prefix}.${key}` : key
+    if (isCode(value)) out[full] = String(value)
+    else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      flattenDefinitions(value, full, out, depth + 1)
+    }
+    // RuntimeValue (DefinePlugin.runtimeValue) is computed per module: not known at this point.
+  }
+}
+
+/** The definitions with only data values, for the whole-environment check. */
+function plainDefinitions(defs) {
+  const out = {}
+  for (const [key, value] of Object.entries(defs)) {
+    if (isCode(value)) out[key] = String(value)
+    else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) out[key] = value
+  }
+  return out
+}
+
+/**
+ * The environment the build ran in: the mode's `.env*` files (in webpack's `dotenv.dir`, else the
+ * context), then process.env (it wins, as in webpack's own dotenv support); prefixes that webpack's
+ * `dotenv` option exposes; every definition. Returns the env module's EnvInfo and every name seen.
+ */
+function collectEnvironment(compiler, config, definitions) {
+  const options = compiler.options
+  const dotenv = options.dotenv
+  const dotenvOptions = dotenv && typeof dotenv === 'object' ? dotenv : {}
+  const envDir = typeof dotenvOptions.dir === 'string' ? path.resolve(compiler.context, dotenvOptions.dir) : compiler.context
+  const mode = options.mode || 'production'
+  const sources = []
+  for (const file of envLib.envFilesForMode(mode, envDir)) {
+    let text
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch {
+      continue
+    }
+    sources.push({ origin: path.basename(file), vars: envLib.parseDotenv(text) })
+  }
+  sources.push({ origin: 'process.env', vars: { ...process.env }, processEnv: true })
+  const prefixes = dotenv ? [].concat(dotenvOptions.prefix || 'WEBPACK_') : []
+  const info = envLib.collectEnv({
+    sources,
+    prefixes,
+    publicEnv: config.publicEnv,
+    define: definitions.flat,
+    definer: 'DefinePlugin',
+    pluginExposures: definitions.exposures,
+  })
+  const names = new Set()
+  for (const s of sources) for (const name of Object.keys(s.vars)) names.add(name)
+  return { info, names }
+}
+
+// ---------------------------------------------------------------------------------------------
+// original locations
+
+/**
+ * Fills `original` for findings the source maps could not place (no devtool, eval devtools, HTML
+ * pages), from the modules webpack bundled into the asset (or the html-webpack-plugin template),
+ * and reads inline ignore comments there: minifiers strip comments, the module source keeps them.
+ * Also normalises map paths (`webpack://app/./src/a.js` -> `src/a.js`) and makes code frames.
+ */
+class OriginalLocator {
+  constructor(gateForCompiler, compilation, state) {
+    this.gate = gateForCompiler
+    this.compilation = compilation
+    this.state = state
+    this.context = gateForCompiler.compiler.context
+    this.modulesByAsset = null
+    this.texts = new Map()
+    this.moduleFindings = new Map()
+  }
+
+  /** The raw value a finding points at, kept in memory only (to mask frames, find modules). */
+  rawValue(finding) {
+    const bytes = this.state.sources.get(finding.file)
+    if (!bytes || !(finding.end > finding.start) || finding.end > bytes.length) return null
+    return bytes.subarray(finding.start, finding.end).toString('utf8')
+  }
+
+  locate(finding) {
+    if (finding.original && finding.original.file) {
+      return { ...finding, original: { ...finding.original, file: this.displayPath(finding.original.file) } }
+    }
+    if (finding.suppressed || finding.file.endsWith('.map') || !(finding.end > finding.start)) return finding
+    try {
+      const found = this.findInSources(finding)
+      return found ? { ...finding, ...found } : finding
+    } catch {
+      return finding
+    }
+  }
+
+  displayPath(file) {
+    let p = String(file)
+    const m = /^webpack(?:-internal)?:\/\/[^/]*\/(.*)$/.exec(p)
+    if (m) p = m[1]
+    p = p.replace(/\?.*$/, '')
+    if (path.isAbsolute(p)) p = path.relative(this.context, p)
+    p = p.split(path.sep).join('/')
+    while (p.startsWith('./')) p = p.slice(2)
+    return p
+  }
+
+  findInSources(finding) {
+    const raw = this.rawValue(finding)
+    const candidates = this.candidateFiles(finding.file)
+    if (raw && raw.length >= 4) {
+      for (const file of candidates) {
+        const text = this.text(file)
+        if (!text || !text.includes(raw)) continue
+        // The module's own scan places the finding and sees its ignore comments.
+        const own = this.scanFile(file).find((g) => g.fingerprint === finding.fingerprint)
+        if (own) return { original: { file: this.displayPath(file), line: own.line, column: own.column }, suppressed: own.suppressed || null }
+        const loc = lineColumn(text, text.indexOf(raw))
+        return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
+      }
+    }
+    // A DefinePlugin substitution: the module holds the expression, not the value.
+    for (const needle of this.defineKeysFor(finding, raw)) {
+      for (const file of candidates) {
+        const text = this.text(file)
+        if (!text) continue
+        const index = indexOfExpression(text, needle)
+        if (index < 0) continue
+        const loc = lineColumn(text, index)
+        return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
+      }
+    }
+    return null
+  }
+
+  /** Define keys whose substitution could have put this value in: by env name, then by value. */
+  defineKeysFor(finding, raw) {
+    const keys = []
+    const flat = this.state.definitions ? this.state.definitions.flat : {}
+    for (const [key, code] of Object.entries(flat)) {
+      let value
+      try {
+        value = JSON.parse(code)
+      } catch {
+        continue
+      }
+      const byName = finding.envVar && (key === `process.env.${finding.envVar}` || key === `import.meta.env.${finding.envVar}` || key === finding.envVar)
+      if (byName || (raw && typeof value === 'string' && value.length >= 4 && value.includes(raw))) keys.push(key)
+    }
+    // `'process.env': JSON.stringify(process.env)`: the module reads process.env.NAME or process.env
+    if (finding.envVar) keys.push(`process.env.${finding.envVar}`, `import.meta.env.${finding.envVar}`)
+    for (const key of Object.keys(this.state.definitions ? this.state.definitions.raw : {})) {
+      const whole = /^(?:process\.env|import\.meta\.env)$/.test(key)
+      if (whole) keys.push(key)
+    }
+    return [...new Set(keys)].sort((a, b) => b.length - a.length)
+  }
+
+  /** Files whose text could hold the value: the asset's modules, or an HTML page's template. */
+  candidateFiles(assetName) {
+    if (/\.html?$/i.test(assetName)) return htmlTemplates(this.gate.compiler)
+    if (!this.modulesByAsset) this.modulesByAsset = mapAssetsToModules(this.compilation)
+    return this.modulesByAsset.get(assetName) || []
+  }
+
+  text(file) {
+    if (!this.texts.has(file)) {
+      let text = null
+      try {
+        const stat = fs.statSync(file)
+        if (stat.isFile() && stat.size < 8 * 1024 * 1024) text = fs.readFileSync(file, 'utf8')
+      } catch {}
+      this.texts.set(file, text)
+    }
+    return this.texts.get(file)
+  }
+
+  scanFile(file) {
+    if (!this.moduleFindings.has(file)) {
+      let findings = []
+      try {
+        if (this.state.scanner) {
+          const kind = /\.html?$/i.test(file) ? 'html' : kindOf(file) === 'text' ? 'js' : kindOf(file)
+          findings = this.state.scanner.scan(this.text(file), { file, kind }).findings
+        }
+      } catch {}
+      this.moduleFindings.set(file, findings)
+    }
+    return this.moduleFindings.get(file)
+  }
+
+  /** A masked code frame of the original source when known, else of the asset; '' if neither. */
+  frame(finding) {
+    const raw = this.rawValue(finding)
+    const secrets = raw ? [raw] : []
+    if (finding.original) {
+      const file = path.resolve(this.context, finding.original.file)
+      const text = this.text(file)
+      if (text) return gate.maskedFrame(text, finding.original.line, finding.original.column, secrets)
+    }
+    return ''
+  }
+}
+
+function mapAssetsToModules(compilation) {
+  const out = new Map()
+  const { chunkGraph } = compilation
+  for (const chunk of compilation.chunks) {
+    const files = [...(chunk.files || []), ...(chunk.auxiliaryFiles || [])]
+    if (files.length === 0) continue
+    const resources = []
+    let modules = []
+    try {
+      modules = typeof chunkGraph.getChunkModulesIterable === 'function'
+        ? [...chunkGraph.getChunkModulesIterable(chunk)]
+        : [...chunkGraph.getChunkModules(chunk)]
+    } catch {}
+    const visit = (m, depth) => {
+      if (!m || depth > 4) return
+      if (Array.isArray(m.modules)) for (const inner of m.modules) visit(inner, depth + 1)
+      const resource = typeof m.resource === 'string' ? m.resource.replace(/\?.*$/, '') : null
+      if (resource && path.isAbsolute(resource)) resources.push(resource)
+    }
+    for (const m of modules) visit(m, 0)
+    // first-party modules first: that is where a leak is usually written
+    resources.sort((a, b) => Number(a.includes('node_modules')) - Number(b.includes('node_modules')))
+    for (const file of files) out.set(file, [...new Set([...(out.get(file) || []), ...resources])])
+  }
+  return out
+}
+
+function htmlTemplates(compiler) {
+  const out = []
+  for (const plugin of compiler.options.plugins || []) {
+    if (!plugin || typeof plugin !== 'object') continue
+    const name = plugin.constructor && plugin.constructor.name
+    if (name !== 'HtmlWebpackPlugin' && name !== 'HtmlRspackPlugin') continue
+    const opts = plugin.userOptions || plugin.options || (Array.isArray(plugin._args) ? plugin._args[0] : null) || {}
+    if (typeof opts.template !== 'string') continue
+    const template = opts.template.split('!').pop().replace(/\?.*$/, '')
+    out.push(path.resolve(compiler.context, template))
+  }
+  return out
+}
+
+function lineColumn(text, index) {
+  const before = text.slice(0, index)
+  const line = before.split('\n').length
+  return { line, column: index - before.lastIndexOf('\n') }
+}
+
+/** First use of a define key as an expression (not followed by more of an identifier). */
+function indexOfExpression(text, key) {
+  let from = 0
+  for (;;) {
+    const i = text.indexOf(key, from)
+    if (i < 0) return -1
+    const next = text[i + key.length]
+    const prev = i > 0 ? text[i - 1] : ''
+    if (!/[\w$]/.test(next || '') && !/[\w$.]/.test(prev)) return i
+    from = i + 1
+  }
+}
+
+/** An inline ignore comment covering a line of a module (the core's syntax), or null. */
+function ignoreCommentAt(text, line) {
+  const lines = text.split('\n')
+  const same = lines[line - 1] || ''
+  const prev = line > 1 ? lines[line - 2] : ''
+  const m1 = /secretgate-ignore-next-line\b\s*(.*?)\s*(?:\*\/)?\s*$/.exec(prev)
+  if (m1) return { reason: m1[1], by: 'inline' }
+  const m2 = /secretgate-ignore(?!-)\b\s*(.*?)\s*(?:\*\/.*)?$/.exec(same)
+  if (m2) return { reason: m2[1], by: 'inline' }
+  return null
+}
+
+module.exports = SecretgatePlugin
+module.exports.SecretgatePlugin = SecretgatePlugin
+module.exports.default = SecretgatePlugin

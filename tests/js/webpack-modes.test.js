@@ -1,0 +1,112 @@
+'use strict'
+// No secret is written, whatever the mode: production and development builds with
+// `optimization.emitOnErrors` true and false, a multi-compiler with a shared plugin instance, and
+// watch mode (every rebuild scanned; the watcher survives a failing build and recovers).
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const webpack = require('webpack')
+const HtmlWebpackPlugin = require('html-webpack-plugin')
+const { fakeKeys } = require('./helpers/fake-keys.js')
+const h = require('./helpers/webpack-harness.js')
+
+test.after(h.cleanupTempDirs)
+
+for (const mode of ['production', 'development']) {
+  for (const emitOnErrors of [false, true]) {
+    test(`${mode} build, emitOnErrors ${emitOnErrors}: fails and writes no file holding the secret`, async () => {
+      const secret = fakeKeys.stripeSecret()
+      const literal = fakeKeys.stripeSecret()
+      const dir = h.fixtureCopy('loader-literal')
+      const template = fs.readFileSync(path.join(dir, 'src', 'api.template.js'), 'utf8')
+      // one key hard-coded in a module, one inlined by DefinePlugin into the same bundle
+      fs.writeFileSync(path.join(dir, 'src', 'api.js'), template
+        .replace("'__FAKE_STRIPE_SECRET__'", 'process.env.STRIPE_SECRET_KEY')
+        .replace('__FAKE_IGNORED_SECRET__', 'not-a-key'))
+      fs.appendFileSync(path.join(dir, 'src', 'index.js'), `\nexport const leaked = '${literal}'\n`)
+      const config = h.baseConfig(dir, {
+        mode,
+        // development's default devtool is eval: modules end up inside eval("...") strings
+        devtool: mode === 'development' ? undefined : 'source-map',
+        optimization: { emitOnErrors },
+        plugins: [
+          new webpack.DefinePlugin({ 'process.env.STRIPE_SECRET_KEY': JSON.stringify(secret) }),
+          new HtmlWebpackPlugin(),
+          new h.SecretgatePlugin(),
+        ],
+      })
+      if (config.devtool === undefined) delete config.devtool
+      const result = await h.runBuild(webpack, config)
+      assert.ifError(result.err)
+      assert.equal(result.stats.hasErrors(), true)
+      const findings = result.stats.compilation.errors.map((e) => e.finding).filter(Boolean)
+      assert.ok(findings.some((f) => f.envVar === 'STRIPE_SECRET_KEY'), 'the inlined key is named')
+      assert.ok(findings.some((f) => f.original && f.original.file === 'src/index.js'), 'the literal is placed in src/index.js')
+      for (const s of [secret, literal]) {
+        assert.deepEqual(h.filesHolding(config.output.path, s), [], 'no written file holds a secret')
+        assert.equal(h.everythingPrinted(result).includes(s), false, 'no output prints a secret')
+      }
+      assert.deepEqual(h.listFiles(config.output.path), [], 'a failing compilation writes nothing at all')
+    })
+  }
+}
+
+test('multi-compiler with one shared plugin instance: the leaky build fails, the clean one is written', async () => {
+  const secret = fakeKeys.stripeSecret()
+  const plugin = new h.SecretgatePlugin()
+  const leaky = h.baseConfig(path.join(h.FIXTURES, 'define-aws'), {
+    name: 'leaky',
+    plugins: [new webpack.DefinePlugin({ 'process.env.AWS_SECRET_ACCESS_KEY': JSON.stringify(secret) }), plugin],
+  })
+  const clean = h.baseConfig(path.join(h.FIXTURES, 'publishable'), {
+    name: 'clean',
+    plugins: [new webpack.DefinePlugin({ 'process.env.STRIPE_PUBLISHABLE_KEY': JSON.stringify(fakeKeys.stripePublishable()) }), plugin],
+  })
+  const result = await h.runBuild(webpack, [leaky, clean])
+  assert.ifError(result.err)
+  assert.equal(result.stats.hasErrors(), true)
+  const [leakyStats, cleanStats] = result.stats.stats
+  assert.equal(leakyStats.hasErrors(), true)
+  assert.equal(cleanStats.hasErrors(), false)
+  assert.deepEqual(h.listFiles(leaky.output.path), [])
+  assert.deepEqual(h.listFiles(clean.output.path), ['main.js'])
+  const summaries = result.log.match(/secretgate: \d+ errors?, \d+ warnings?, \d+ info/g) || []
+  assert.equal(summaries.length, 1, 'one summary: for the failing compilation only')
+  assert.equal(h.everythingPrinted(result).includes(secret), false)
+})
+
+test('watch mode: every rebuild is scanned and the watcher survives a failing build', async () => {
+  const dir = h.fixtureCopy('loader-literal')
+  const api = path.join(dir, 'src', 'api.js')
+  const template = fs.readFileSync(path.join(dir, 'src', 'api.template.js'), 'utf8')
+  const secrets = [fakeKeys.stripeSecret(), fakeKeys.stripeSecret()]
+  const withKey = (key) => template.replace('__FAKE_STRIPE_SECRET__', key).replace('__FAKE_IGNORED_SECRET__', 'not-a-key')
+  fs.writeFileSync(api, withKey(secrets[0]))
+  const config = h.baseConfig(dir, { mode: 'development', devtool: 'source-map', plugins: [new h.SecretgatePlugin()] })
+  config.infrastructureLogging = { level: 'none' }
+  const compiler = webpack(config)
+  const rounds = []
+  // 1: a key (fails) -> 2: no key (passes, written) -> 3: another key (fails, nothing new written)
+  const edits = [() => fs.writeFileSync(api, withKey('not-a-key')), () => fs.writeFileSync(api, withKey(secrets[1]))]
+  await new Promise((resolve, reject) => {
+    const watching = compiler.watch({ aggregateTimeout: 50 }, (err, stats) => {
+      if (err) return reject(err)
+      rounds.push({
+        failed: stats.hasErrors(),
+        files: h.listFiles(config.output.path),
+        leaked: secrets.flatMap((s) => h.filesHolding(config.output.path, s)),
+      })
+      const next = edits.shift()
+      // small delay: the watcher must see a changed mtime
+      if (next) setTimeout(next, 200)
+      else watching.close(resolve)
+    })
+  })
+  assert.equal(rounds.length, 3)
+  assert.deepEqual(rounds.map((r) => r.failed), [true, false, true])
+  assert.deepEqual(rounds[0].files, [])
+  assert.deepEqual(rounds[1].files, ['main.js', 'main.js.map'])
+  assert.deepEqual(rounds.map((r) => r.leaked), [[], [], []])
+  assert.equal(h.filesHolding(config.output.path, 'not-a-key').length > 0, true, 'round 3 left round 2 files untouched')
+})
