@@ -17,6 +17,7 @@ const report = require('./report.js')
 const pkg = require('../package.json')
 
 const FORMATS = ['human', 'json', 'sarif', 'github']
+const PLUGIN_RULE_IDS = ['env-value', 'env-wholesale-define']
 const LEVELS = ['error', 'warning', 'info']
 
 const HELP = `Usage: secretgate [paths...] [options]
@@ -219,8 +220,9 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
     return fail(`cannot load the scanner core: ${oneLine(err)}`)
   }
   const rulesMeta = [...coreRules(core), ...DEPLOY_RULES]
-  const knownIds = new Set(rulesMeta.map((r) => r && (r.id || r.ruleId)).filter(Boolean))
-  if (knownIds.size > DEPLOY_RULES.length) {
+  // the same config file serves the plugins: their own rule ids are valid here too
+  const knownIds = new Set([...rulesMeta.map((r) => r && (r.id || r.ruleId)).filter(Boolean), ...PLUGIN_RULE_IDS])
+  if (knownIds.size > DEPLOY_RULES.length + PLUGIN_RULE_IDS.length) {
     for (const id of Object.keys(config.rules)) {
       if (!knownIds.has(id)) return fail(`${config.configPath || 'config'}: "rules.${id}" is not a known rule id (see docs/rules.md)`)
     }
