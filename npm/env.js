@@ -421,9 +421,14 @@ class EnvInfo {
     this.byName = new Map([...this.values.values()].map((r) => [r.name, r]))
   }
 
-  /** @returns {{ name: string, value: string }[]} one entry per distinct searchable value */
+  /**
+   * The core's `knownSecrets` option: one entry per distinct searchable value. `secret: false`
+   * entries only name the variable behind other rules' findings (the core reports no `env-value`
+   * hit for them); `secret: true` ones are reported even when no rule knows the format.
+   * @returns {{ name: string, value: string, secret: boolean }[]}
+   */
   get knownSecrets() {
-    return [...this.values.values()].map((r) => ({ name: r.name, value: r.value }))
+    return [...this.values.values()].map((r) => ({ name: r.name, value: r.value, secret: r.secret }))
   }
 
   /** @returns {{ name: string, value: string }[]} the values that must never ship */
@@ -488,26 +493,33 @@ class EnvInfo {
       const v = name ? this.vars.get(name) : undefined
       const secret = r ? r.secret : !!(v && v.secret)
       if (!secret) continue
-      out.push({ ...hit, message: capitalize(this.describe(name)) + encodedNote(hit) })
+      out.push(this.withEnvMessage(hit, name))
     }
     out.sort((a, b) => a.start - b.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0))
     return out
   }
 
-  /** @private */
+  /**
+   * Put how the variable got in into a finding's message: in place of the core's "It came from
+   * the environment variable X." / "It is the value of X[, encoded ...]." sentence, else before
+   * its closing "See docs/rules.md#..." reference, else at the end.
+   * @private
+   */
   withEnvMessage(f, name) {
-    const tail = this.describe(name)
-    if (f.message && f.message.includes(tail)) return f
-    return { ...f, message: f.message ? `${f.message.replace(/[\s.]*$/, '')} (${tail})` : tail }
+    if (!name) return f
+    const sentence = capitalize(this.describe(name))
+    const message = f.message || ''
+    if (message.includes(sentence)) return f
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const encoded = new RegExp(`It is the value of ${esc}, encoded[^.]*\\.`)
+    const plain = new RegExp(`(?:It came from the environment variable|It is the value of) ${esc}\\.`)
+    let next
+    if (encoded.test(message)) next = message.replace(encoded, `${sentence} (its value is in the output base64- or URL-encoded).`)
+    else if (plain.test(message)) next = message.replace(plain, `${sentence}.`)
+    else if (/ See docs\/rules\.md#/.test(message)) next = message.replace(/ See docs\/rules\.md#/, ` ${sentence}. See docs/rules.md#`)
+    else next = message ? `${message.replace(/[\s.]*$/, '')}. ${sentence}.` : `${sentence}.`
+    return { ...f, message: next }
   }
-}
-
-/** The core says when a hit was on an encoded form of the value; keep that in the message. */
-function encodedNote(hit) {
-  const m = hit.message || ''
-  if (/base64/i.test(m)) return ' (found base64-encoded)'
-  if (/url-?encoded|percent-?encoded/i.test(m)) return ' (found URL-encoded)'
-  return ''
 }
 
 function capitalize(s) {

@@ -127,6 +127,7 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
       notes.push({ file, code: 'binary', message: 'binary file: not scanned' })
     } else {
       try {
+        injectedFault(asset.fileName)
         const report = getScanner().scan(bytes, { file, kind: asset.kind || kindOf(asset.fileName), sourceMap: mapText(asset.map) })
         fileFindings.push(...report.findings)
         for (const n of report.notes || []) notes.push(n)
@@ -151,6 +152,18 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
     if (typeof version === 'function') version = version()
   } catch {}
   return { findings: all, notes, errors, stats, version, failOn: config.failOn || 'error' }
+}
+
+// Test-only fault injection (SECRETGATE_TEST_GATE_FAULT=internal:<file name>), the twin of the
+// CLI worker's: the real core cannot be made to trap on purpose, and the suite must prove that a
+// file the core could not judge fails the build instead of passing it.
+function injectedFault(fileName) {
+  const spec = process.env.SECRETGATE_TEST_GATE_FAULT
+  if (!spec) return
+  const [mode, target] = spec.split(':')
+  if (mode === 'internal' && path.posix.basename(fileName) === target) {
+    throw Object.assign(new Error(`secretgate internal error while scanning ${fileName} (injected)`), { code: 'SECRETGATE_INTERNAL' })
+  }
 }
 
 /** The core applies rule levels to its own findings; these are the gate-made ones. */
