@@ -629,16 +629,35 @@ class OriginalLocator {
     return this.moduleFindings.get(file)
   }
 
-  /** A masked code frame of the original source when known, else of the asset; '' if neither. */
+  /**
+   * A masked code frame of the original source, or '' when there is none. What to mask is worked
+   * out from the original text itself, never trusted to offsets alone (a map finding's offsets
+   * are not the original's): the asset's bytes at the finding when they start with the redacted
+   * prefix, every token near the line that carries that prefix, and the string literal the
+   * finding points into.
+   */
   frame(finding) {
+    if (!finding.original) return ''
+    const file = path.resolve(this.context, finding.original.file)
+    const text = this.text(file)
+    if (!text) return ''
+    const { line, column } = finding.original
+    const prefix = String(finding.secret || '').split('\u2026')[0]
+    const secrets = []
     const raw = this.rawValue(finding)
-    const secrets = raw ? [raw] : []
-    if (finding.original) {
-      const file = path.resolve(this.context, finding.original.file)
-      const text = this.text(file)
-      if (text) return gate.maskedFrame(text, finding.original.line, finding.original.column, secrets)
+    if (raw && (!prefix || raw.startsWith(prefix))) secrets.push(raw)
+    const lines = text.split('\n')
+    for (let n = Math.max(1, line - 2); n <= Math.min(lines.length, line + 2); n++) {
+      if (prefix.length >= 3) {
+        for (const m of lines[n - 1].matchAll(/[A-Za-z0-9_\-+/=.:~%]+/g)) {
+          const at = m[0].indexOf(prefix)
+          if (at >= 0) secrets.push(m[0].slice(at))
+        }
+      }
     }
-    return ''
+    const literal = stringLiteralAt(lines[line - 1] || '', column)
+    if (literal && literal.length >= 4) secrets.push(literal)
+    return gate.maskedFrame(text, line, column, secrets)
   }
 }
 
@@ -700,6 +719,19 @@ function indexOfExpression(text, key) {
     if (!/[\w$]/.test(next || '') && !/[\w$.]/.test(prev)) return i
     from = i + 1
   }
+}
+
+/** The content of the string literal that a 1-based column starts or points into, or null. */
+function stringLiteralAt(lineText, column) {
+  const i = column - 1
+  for (const start of [i - 1, i]) {
+    const q = lineText[start]
+    if (q !== '"' && q !== "'" && q !== '`') continue
+    let end = start + 1
+    while (end < lineText.length && lineText[end] !== q) end += lineText[end] === '\\' ? 2 : 1
+    return lineText.slice(start + 1, end)
+  }
+  return null
 }
 
 /** An inline ignore comment covering a line of a module (the core's syntax), or null. */

@@ -83,6 +83,7 @@ test('watch mode: every rebuild is scanned and the watcher survives a failing bu
   const secrets = [fakeKeys.stripeSecret(), fakeKeys.stripeSecret()]
   const withKey = (key) => template.replace('__FAKE_STRIPE_SECRET__', key).replace('__FAKE_IGNORED_SECRET__', 'not-a-key')
   fs.writeFileSync(api, withKey(secrets[0]))
+  h.settle(dir)
   const config = h.baseConfig(dir, { mode: 'development', devtool: 'source-map', plugins: [new h.SecretgatePlugin()] })
   config.infrastructureLogging = { level: 'none' }
   const compiler = webpack(config)

@@ -58,7 +58,7 @@ test('DefinePlugin inlining process.env.AWS_SECRET_ACCESS_KEY fails the build an
   // devtool is off: the module itself places it, at the expression DefinePlugin replaced
   assert.deepEqual(secretFinding.original, { file: 'src/index.js', line: 6, column: 20 })
   const json = result.stats.toJson({ all: false, errors: true })
-  const err = json.errors.find((e) => /AWS_SECRET_ACCESS_KEY/.test(e.message))
+  const err = json.errors.find((e) => /AWS_SECRET_ACCESS_KEY/.test(e.message.split('\n')[0]))
   assert.equal(err.file, 'main.js')
   assert.ok(err.loc, 'the error carries a location')
   assert.match(err.message, /from src\/index\.js:6:20/)
@@ -196,28 +196,53 @@ test('a real app with heavy dependencies (react + react-dom) passes', async () =
   assert.ok(fs.statSync(path.join(config.output.path, 'main.js')).size > 100_000, 'react and react-dom are bundled')
 })
 
-test('options: failOn, allow, rules and a config error', async (t) => {
-  const stripeKey = fakeKeys.stripeSecret()
-  const defs = () => new webpack.DefinePlugin({ 'process.env.STRIPE_SECRET_KEY': JSON.stringify(stripeKey) })
-  const dir = path.join(h.FIXTURES, 'define-aws')
+test('options: allow by fingerprint, failOn, and config errors', async (t) => {
+  const token = fakeKeys.githubToken()
+  const dir = path.join(h.FIXTURES, 'environment-github')
+  const defs = () => new webpack.DefinePlugin({ 'process.env.GITHUB_TOKEN': JSON.stringify(token) })
 
-  await t.test('allow by rule accepts the finding; the build passes and counts it as suppressed', async () => {
-    const probe = await h.runBuild(webpack, h.baseConfig(dir, { entry: './src/sign.js', plugins: [defs(), new SecretgatePlugin()] }))
-    // sign.js does not read the key: nothing to find, the build passes
-    assert.equal(probe.stats.hasErrors(), false)
+  await t.test('allow by fingerprint accepts a finding: the build passes, the summary counts it suppressed', async () => {
+    const first = await h.runBuild(webpack, h.baseConfig(dir, { plugins: [defs(), new SecretgatePlugin()] }))
+    assert.equal(first.stats.hasErrors(), true)
+    const allow = findingsOf(first.stats).map((f) => ({ fingerprint: f.fingerprint, reason: 'test: accepted on purpose' }))
+    assert.ok(allow.length > 0)
+    const config = h.baseConfig(dir, {
+      infrastructureLogging: { level: 'log' },
+      plugins: [defs(), new SecretgatePlugin({ allow })],
+    })
+    const second = await h.runBuild(webpack, config)
+    assert.equal(second.stats.hasErrors(), false, second.stats.toString({ all: false, errors: true }))
+    assert.match(second.log, /suppressed/)
+    assert.deepEqual(h.listFiles(config.output.path), ['main.js'])
   })
 
-  await t.test('a bad option is a compilation error naming the key, and nothing is written', async () => {
-    const config = h.baseConfig(dir, { plugins: [defs(), new SecretgatePlugin({ failOn: 'fatal' })] })
+  await t.test("failOn: 'info' fails a build with only a publishable key", async () => {
+    const config = h.baseConfig(path.join(h.FIXTURES, 'publishable'), {
+      plugins: [
+        new webpack.DefinePlugin({ 'process.env.STRIPE_PUBLISHABLE_KEY': JSON.stringify(fakeKeys.stripePublishable()) }),
+        new SecretgatePlugin({ failOn: 'info' }),
+      ],
+    })
     const result = await h.runBuild(webpack, config)
     assert.equal(result.stats.hasErrors(), true)
-    const messages = result.stats.toJson({ all: false, errors: true }).errors.map((e) => e.message).join('\n')
-    assert.match(messages, /failOn/)
+    assert.ok(findingsOf(result.stats).every((f) => f.severity === 'info'))
     assert.deepEqual(h.listFiles(config.output.path), [])
   })
 
-  await t.test('an invalid onError is refused at construction', () => {
+  await t.test('a bad option is refused at construction, naming the key', () => {
+    assert.throws(() => new SecretgatePlugin({ failOn: 'fatal' }), /failOn/)
+    assert.throws(() => new SecretgatePlugin({ ignores: ['*.map'] }), /"ignores" is not a known option/)
     assert.throws(() => new SecretgatePlugin({ onError: 'ignore' }), /onError/)
+  })
+
+  await t.test('a bad config file is a compilation error naming the key, and nothing is written', async () => {
+    const copy = h.fixtureCopy('environment-github', { 'secretgate.config.json': JSON.stringify({ rules: { 'github-pat': 'loud' } }) })
+    const config = h.baseConfig(copy, { plugins: [defs(), new SecretgatePlugin()] })
+    const result = await h.runBuild(webpack, config)
+    assert.equal(result.stats.hasErrors(), true)
+    const messages = result.stats.toJson({ all: false, errors: true }).errors.map((e) => e.message).join('\n')
+    assert.match(messages, /secretgate\.config\.json.*rules\.github-pat/)
+    assert.deepEqual(h.listFiles(config.output.path), [])
   })
 })
 

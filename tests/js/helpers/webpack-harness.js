@@ -36,6 +36,24 @@ function fixtureCopy(name, files = {}) {
   return dir
 }
 
+/**
+ * Date every file under `dir` a minute back. webpack's watcher treats a file modified just before
+ * the first build as possibly changed during it and rebuilds at once; tests that count rebuilds
+ * call this after writing their fixture.
+ */
+function settle(dir) {
+  const past = new Date(Date.now() - 60_000)
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name)
+      if (e.isDirectory()) walk(p)
+      fs.utimesSync(p, past, past)
+    }
+  }
+  walk(dir)
+  fs.utimesSync(dir, past, past)
+}
+
 /** A stream collecting what the infrastructure logger prints (the plugin's summary goes there). */
 function logCapture() {
   const chunks = []
@@ -163,6 +181,7 @@ module.exports = {
   tempDir,
   cleanupTempDirs,
   fixtureCopy,
+  settle,
   baseConfig,
   runBuild,
   filesHolding,
