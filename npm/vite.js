@@ -542,8 +542,10 @@ function devPlugin(shared) {
       return true
     })
     if (fresh.length === 0) return
+    // the dev server never blocks: findings keep their severity (an error is what will fail
+    // `vite build`), and all of it goes out as a warning
     const text = gate.formatSummary({ ...result, findings: fresh, notes: [], errors: [] }, { color: useColor() })
-    logger.warn(`\nsecretgate (dev, warnings only; \`vite build\` fails on errors):\n${text}`)
+    logger.warn(`\nsecretgate (dev server: reported only, nothing is blocked; \`vite build\` fails on the errors):\n${text}`)
   }
   return {
     name: 'secretgate:dev',

@@ -3,7 +3,9 @@ import './style.css'
 import { createPaymentIntent, publishableKey } from './payments.js'
 
 const status = document.getElementById('status')
-status.textContent = publishableKey ? 'Ready to pay.' : 'No Stripe key configured.'
+// Stripe.js (loaded from js.stripe.com in production) only ever needs the publishable key
+const stripe = window.Stripe ? window.Stripe(publishableKey) : null
+status.textContent = stripe ? 'Ready to pay.' : 'Stripe.js is not loaded.'
 
 document.getElementById('pay').addEventListener('click', async () => {
   status.textContent = 'Paying…'
