@@ -52,8 +52,10 @@ function loadCore() {
 function createScanner({ knownSecrets = [], rules = {} } = {}) {
   const { Scanner, rules: coreRules } = loadCore()
   let known = null
-  if (Array.isArray(coreRules)) known = new Set(coreRules.map((r) => (typeof r === 'string' ? r : r.id)))
-  else if (coreRules && typeof coreRules === 'object') known = new Set(Object.keys(coreRules))
+  try {
+    const list = typeof coreRules === 'function' ? coreRules() : coreRules
+    if (Array.isArray(list)) known = new Set(list.map((r) => (typeof r === 'string' ? r : r.id)))
+  } catch {}
   const coreOverrides = {}
   for (const [id, level] of Object.entries(rules || {})) {
     if (GATE_RULE(id)) continue

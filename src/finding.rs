@@ -178,7 +178,7 @@ mod tests {
         assert_eq!(redact("sk_live_abcdefghijklmnopqrstuvwx", "sk_live_"), "sk_live_abcd…");
         assert_eq!(redact("hunter2hunter", ""), "hun…");
         assert_eq!(redact("abc", ""), "…");
-        assert_eq!(redact("ghp_x", "sk_"), "…");
+        assert_eq!(redact("ghp_x", "sk_"), "g…");
     }
 
     #[test]

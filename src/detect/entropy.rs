@@ -87,6 +87,11 @@ pub fn looks_like_words(s: &[u8]) -> bool {
     if letters == 0 {
         return false;
     }
+    // snake_case, kebab-case or dotted words: every part alphabetic, none all-caps noise.
+    let parts: Vec<&[u8]> = s.split(|b| matches!(b, b'_' | b'-' | b'.' | b' ')).filter(|p| !p.is_empty()).collect();
+    if parts.len() >= 2 && parts.iter().all(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_alphabetic)) {
+        return true;
+    }
     // The longest run of lowercase letters, and how many vowels the letters have.
     let mut longest = 0;
     let mut run = 0;

@@ -135,3 +135,6 @@ macro_rules! rule {
 /// Remedy text shared by keys that must live on a server.
 pub(crate) const MOVE_TO_SERVER: &str =
     "Rotate the key now (it has shipped), keep the new one in server-side code or a secrets manager, and call the API from your backend instead of the browser.";
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Builds the core into npm/wasm/: installs what a fresh machine lacks (the wasm32 target, the
+// wasm-bindgen CLI at the exact version pinned in Cargo.toml), compiles, binds, optimises with the
+// npm `binaryen` package's wasm-opt (Debian's old binaryen breaks wasm-bindgen's externref
+// table), and finally loads the result to prove it works. Skips everything when the output is
+// newer than every input. `--force` rebuilds; `--no-opt` skips wasm-opt.
+'use strict'
+
+const { execFileSync, spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const root = path.resolve(__dirname, '..')
+const outDir = path.join(root, 'npm', 'wasm')
+const outWasm = path.join(outDir, 'secretgate_bg.wasm')
+const args = new Set(process.argv.slice(2))
+
+function log(msg) {
+  process.stderr.write(`[build] ${msg}\n`)
+}
+
+function run(cmd, argv, opts = {}) {
+  log(`${cmd} ${argv.join(' ')}`)
+  const r = spawnSync(cmd, argv, { stdio: 'inherit', cwd: root, ...opts })
+  if (r.status !== 0) {
+    throw new Error(`${cmd} failed with exit code ${r.status}${r.error ? `: ${r.error.message}` : ''}`)
+  }
+}
+
+function output(cmd, argv) {
+  try {
+    return execFileSync(cmd, argv, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch {
+    return null
+  }
+}
+
+function newestMtime(p) {
+  const st = fs.statSync(p)
+  if (!st.isDirectory()) return st.mtimeMs
+  let newest = 0
+  for (const e of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)))
+  return newest
+}
+
+function upToDate() {
+  if (args.has('--force') || !fs.existsSync(outWasm)) return false
+  const inputs = ['src', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build-wasm.js']
+    .map((p) => path.join(root, p))
+    .filter((p) => fs.existsSync(p))
+  const newestInput = Math.max(...inputs.map(newestMtime))
+  return fs.statSync(outWasm).mtimeMs > newestInput
+}
+
+function pinnedBindgenVersion() {
+  const toml = fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8')
+  const m = toml.match(/wasm-bindgen\s*=\s*\{[^}]*version\s*=\s*"=([0-9.]+)"/)
+  if (!m) throw new Error('Cargo.toml must pin wasm-bindgen with an exact "=x.y.z" version')
+  return m[1]
+}
+
+function ensureTarget() {
+  const installed = output('rustup', ['target', 'list', '--installed']) || ''
+  if (!installed.split('\n').includes('wasm32-unknown-unknown')) {
+    run('rustup', ['target', 'add', 'wasm32-unknown-unknown'])
+  }
+}
+
+function ensureBindgen(version) {
+  const have = output('wasm-bindgen', ['--version'])
+  if (have && have.trim().endsWith(version)) return 'wasm-bindgen'
+  log(`wasm-bindgen ${version} not found (have: ${have ? have.trim() : 'none'}); installing with cargo`)
+  // Not --locked: one locked dependency of the CLI is missing from the registry.
+  run('cargo', ['install', 'wasm-bindgen-cli', '--version', version, '--force'])
+  return 'wasm-bindgen'
+}
+
+function wasmOpt() {
+  const bin = path.join(root, 'node_modules', 'binaryen', 'bin', 'wasm-opt')
+  return fs.existsSync(bin) ? bin : null
+}
+
+function verify() {
+  // A broken optimisation step must not land: load the final module and scan something.
+  const probe = `
+    const { scan } = require(${JSON.stringify(path.join(root, 'npm', 'index.js'))});
+    const key = 'sk_live_' + 'Zq8Xw2Lr5Tn1Vb7Mc4Kd9Hf3';
+    const r = scan('const stripe = "' + key + '";', { file: 'probe.js' });
+    if (r.findings.length !== 1 || r.findings[0].ruleId !== 'stripe-secret-key') {
+      console.error(JSON.stringify(r)); process.exit(1)
+    }`
+  run(process.execPath, ['-e', probe])
+}
+
+function main() {
+  if (upToDate()) {
+    log('npm/wasm is up to date')
+    return
+  }
+  ensureTarget()
+  const bindgen = ensureBindgen(pinnedBindgenVersion())
+  run('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--features', 'wasm'])
+  const built = path.join(root, 'target', 'wasm32-unknown-unknown', 'release', 'secretgate.wasm')
+  fs.mkdirSync(outDir, { recursive: true })
+  run(bindgen, ['--target', 'nodejs', '--out-dir', outDir, '--out-name', 'secretgate', built])
+  const opt = args.has('--no-opt') ? null : wasmOpt()
+  if (opt) {
+    const before = fs.statSync(outWasm).size
+    // -O3 measured against -Os/-Oz: see README "Performance"; bulk memory and friends are what
+    // the Rust toolchain emits already.
+    run(opt, [outWasm, '-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '-o', outWasm])
+    log(`wasm-opt: ${before} -> ${fs.statSync(outWasm).size} bytes`)
+  } else {
+    log('wasm-opt skipped (node_modules/binaryen missing or --no-opt)')
+  }
+  verify()
+  log(`built ${path.relative(root, outWasm)} (${fs.statSync(outWasm).size} bytes)`)
+}
+
+try {
+  main()
+} catch (e) {
+  process.stderr.write(`[build] error: ${e.message}\n`)
+  process.exit(1)
+}

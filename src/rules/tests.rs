@@ -1,0 +1,125 @@
+//! Every rule's examples and negative examples, run through the real parse-and-visit path in
+//! several JavaScript shapes, and as plain text.
+
+use super::all;
+use crate::{scan, FileKind, Options};
+
+/// JS string escaping for a quote character.
+fn escape(value: &str, quote: char) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' if quote == '`' => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The shapes a value takes in real bundles: (label, source, whether the source holds the value
+/// byte for byte).
+fn shapes(name: &str, value: &str) -> Vec<(&'static str, String, bool)> {
+    let plain = !value.contains(['\n', '\r', '\\', '"', '\'', '`', '$']);
+    let first = value.chars().next().unwrap();
+    let escaped = format!("\\u{:04x}{}", first as u32, escape(&value[first.len_utf8()..], '"'));
+    vec![
+        ("double quotes", format!("const {name} = \"{}\";\nconsole.log({name});\n", escape(value, '"')), plain),
+        ("single quotes", format!("let {name} = '{}';\n", escape(value, '\'')), plain),
+        ("template", format!("var {name} = `{}`;\n", escape(value, '`')), plain),
+        ("minified", format!("!function(){{var e={{{name}:\"{}\"}};t(e)}}();", escape(value, '"')), plain),
+        ("object property", format!("export default {{\n  config: {{ {name}: \"{}\" }},\n}};\n", escape(value, '"')), plain),
+        ("escaped", format!("const {name} = \"{escaped}\";\n"), false),
+    ]
+}
+
+fn split_example<'a>(rule_context: bool, example: &'a str) -> (&'a str, &'a str) {
+    match (rule_context, example.split_once('=')) {
+        (true, Some((n, v))) => (n, v),
+        _ => ("value", example),
+    }
+}
+
+#[test]
+fn every_rule_has_examples_or_is_derived() {
+    for r in all() {
+        if !r.pattern.is_empty() {
+            assert!(!r.examples.is_empty(), "{} has no examples", r.id);
+            assert!(!r.negatives.is_empty(), "{} has no negative examples", r.id);
+            regex::bytes::RegexBuilder::new(r.pattern).unicode(false).build().unwrap_or_else(|e| panic!("{}: {e}", r.id));
+            assert_eq!(
+                regex::bytes::RegexBuilder::new(r.pattern).unicode(false).build().unwrap().captures_len(),
+                2,
+                "{} must have exactly one capture group",
+                r.id
+            );
+        }
+    }
+}
+
+#[test]
+fn ids_are_unique_and_kebab_case() {
+    let mut seen = std::collections::HashSet::new();
+    for r in all() {
+        assert!(seen.insert(r.id), "duplicate id {}", r.id);
+        assert!(r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.id);
+    }
+}
+
+#[test]
+fn examples_are_found_in_every_shape() {
+    let mut failures = Vec::new();
+    for r in all() {
+        for ex in r.examples {
+            let (name, value) = split_example(r.context.is_some(), ex);
+            for (label, src, exact) in shapes(name, value) {
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
+                let hit = report.findings.iter().find(|f| f.rule_id == r.id);
+                match hit {
+                    None => failures.push(format!("{} not found ({label}): {src:?} -> {:?}", r.id, report.findings.iter().map(|f| &f.rule_id).collect::<Vec<_>>())),
+                    Some(f) => {
+                        if exact {
+                            let found = &src[f.start..f.end];
+                            if !value.contains(found) || found.len() < value.len().min(20) {
+                                failures.push(format!("{} ({label}) span {:?} is not the secret", r.id, found));
+                            }
+                        }
+                        if f.secret.len() >= value.len() || (value.len() > 12 && f.secret.contains(&value[..value.len() - 4])) {
+                            failures.push(format!("{} ({label}) secret not redacted", r.id));
+                        }
+                    }
+                }
+            }
+            // As plain text too (a `.env`-style line).
+            let text = format!("{name}={value}\n");
+            let report = scan(text.as_bytes(), &Options { file: "notes.txt".into(), kind: Some(FileKind::Text), ..Options::default() });
+            if !value.contains('\n') && !report.findings.iter().any(|f| f.rule_id == r.id) {
+                failures.push(format!("{} not found in text: {text:?}", r.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn negatives_are_not_found_in_any_shape() {
+    let mut failures = Vec::new();
+    for r in all() {
+        for ex in r.negatives {
+            let (name, value) = split_example(r.context.is_some(), ex);
+            for (label, src, _) in shapes(name, value) {
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
+                if report.findings.iter().any(|f| f.rule_id == r.id) {
+                    failures.push(format!("{} matched negative ({label}): {src:?}", r.id));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
