@@ -333,9 +333,17 @@ function collectEnv({ sources = [], prefixes = [], publicEnv = [], define = null
   const byValue = new Map()
   for (const v of vars.values()) if (!byValue.has(v.value)) byValue.set(v.value, [])
   for (const v of vars.values()) byValue.get(v.value).push(v)
+  // a define may inline an encoded form of a variable (`btoa(env.X)` computed in the config)
+  const byEncoding = new Map()
+  for (const v of vars.values()) {
+    for (const form of encodings(v.value)) {
+      if (!byEncoding.has(form)) byEncoding.set(form, [])
+      byEncoding.get(form).push(v)
+    }
+  }
   for (const d of defined) {
     const exposure = { via: 'define', key: d.key, definer }
-    const sameValue = byValue.get(d.value) || []
+    const sameValue = byValue.get(d.value) || byEncoding.get(d.value) || []
     const sameName = vars.get(d.name)
     for (const v of sameValue) v.exposures.push(exposure)
     if (sameName && sameName.value === d.value) continue
@@ -349,6 +357,12 @@ function collectEnv({ sources = [], prefixes = [], publicEnv = [], define = null
   }
   for (const v of vars.values()) v.skip = skipReason(v)
   return new EnvInfo(vars)
+}
+
+/** The forms of a value the core also searches for: base64 (padded or not) and URL-encoded. */
+function encodings(value) {
+  const b64 = Buffer.from(value, 'utf8').toString('base64')
+  return [...new Set([b64, b64.replace(/=+$/, ''), encodeURIComponent(value)])].filter((f) => f !== value)
 }
 
 function lastSegment(name) {
@@ -416,6 +430,12 @@ class EnvInfo {
         exposures,
         origin: list[0].origin,
       })
+    }
+    // A public value that holds a secret one (or its encoding) would shadow it in the core's
+    // leftmost-longest search and hide the secret: such values only name things, drop them.
+    const secretForms = [...this.values.values()].filter((r) => r.secret).flatMap((r) => [r.value, ...encodings(r.value)])
+    for (const [value, r] of this.values) {
+      if (!r.secret && secretForms.some((f) => value.includes(f))) this.values.delete(value)
     }
     /** @type {Map<string, EnvValue>} the name passed to the core -> its value record */
     this.byName = new Map([...this.values.values()].map((r) => [r.name, r]))

@@ -18,7 +18,14 @@ const GATE_RULE = (id) => id.startsWith('deploy-') || id === 'env-wholesale-defi
 let core = null
 /** The core, loaded on first use so that requiring a plugin never loads the .wasm by itself. */
 function loadCore() {
-  if (!core) core = require('./index.js')
+  if (!core) {
+    try {
+      core = require('./index.js')
+    } catch (err) {
+      // no core, no judgement: fail closed with a reason a user can act on
+      throw Object.assign(new Error(`secretgate could not load its scanning core (${String(err && err.message).split('\n')[0]}); reinstall the secretgate package`), { code: 'SECRETGATE_INTERNAL' })
+    }
+  }
   return core
 }
 
@@ -149,11 +156,13 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
   all = applySuppressions(all, config, { baseline })
   stats.ms = performance.now() - started
   let version = null
+  let coreVersion = null
   try {
-    version = loadCore().version || null
-    if (typeof version === 'function') version = version()
+    const c = loadCore()
+    version = typeof c.version === 'function' ? c.version() : c.version || null
+    coreVersion = typeof c.coreVersion === 'function' ? c.coreVersion() : c.coreVersion || null
   } catch {}
-  return { findings: all, notes, errors, stats, version, failOn: config.failOn || 'error' }
+  return { findings: all, notes, errors, stats, version, coreVersion, failOn: config.failOn || 'error' }
 }
 
 // Test-only fault injection (SECRETGATE_TEST_GATE_FAULT=internal:<file name>), the twin of the
@@ -199,6 +208,7 @@ function mergeResults(results) {
     out.errors.push(...r.errors)
     for (const k of Object.keys(out.stats)) out.stats[k] += (r.stats && r.stats[k]) || 0
     out.version = out.version || r.version
+    out.coreVersion = out.coreVersion || r.coreVersion || null
     out.failOn = r.failOn || out.failOn
   }
   return out
