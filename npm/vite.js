@@ -184,9 +184,13 @@ function publicDirPlugin(shared) {
     buildStart() {
       // a new build (or a watch rebuild): config and .env files are read again
       shared.states.delete(this.environment)
+      stateFor(shared, this).catch(() => {}) // start early; hooks await (and report) it
     },
     renderStart: {
       order: 'pre',
+      // rollup (Vite 7) runs renderStart hooks in parallel: without this, vite:prepare-out-dir
+      // would copy publicDir while this handler still awaits
+      sequential: true,
       async handler() {
         const state = await stateFor(shared, this)
         if (state.publicDone) return

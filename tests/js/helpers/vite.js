@@ -49,10 +49,11 @@ function recordingLogger(createLogger) {
 
 /**
  * Build `dir` in-process with secretgate(pluginOptions) and `config` merged into the inline
- * config. Returns { error, detail (the first rolldown error entry), logs, outDir, output, report }.
+ * config. `vite` names the Vite package to use ('vite' is 8, 'vite7' the previous major).
+ * Returns { error, detail (the first rollup/rolldown error entry), logs, outDir, output, report }.
  */
-async function runBuild(dir, { plugin = {}, config = {}, reportFile = path.join(dir, 'secretgate-report.json') } = {}) {
-  const { build, createLogger } = await import('vite')
+async function runBuild(dir, { plugin = {}, config = {}, reportFile = path.join(dir, 'secretgate-report.json'), vite = 'vite' } = {}) {
+  const { build, createLogger } = await import(vite)
   const secretgate = require(path.join(REPO, 'npm', 'vite.js'))
   const rec = recordingLogger(createLogger)
   const outDir = path.join(dir, 'dist')
