@@ -523,7 +523,8 @@ class OriginalLocator {
 
   locate(finding) {
     if (finding.original && finding.original.file) {
-      return { ...finding, original: { ...finding.original, file: this.displayPath(finding.original.file) } }
+      const original = { ...finding.original, file: this.displayPath(finding.original.file) }
+      return { ...finding, ...this.refine(finding, original) }
     }
     if (finding.suppressed || finding.file.endsWith('.map') || !(finding.end > finding.start)) return finding
     try {
@@ -531,6 +532,28 @@ class OriginalLocator {
       return found ? { ...finding, ...found } : finding
     } catch {
       return finding
+    }
+  }
+
+  /**
+   * A map points at where the minifier put the value, which is not always where it was written:
+   * terser inlines `const key = '...'` into its one use. When the original file holds the same
+   * finding elsewhere (same fingerprint) and not on the mapped line, the written place wins.
+   */
+  refine(finding, original) {
+    try {
+      const file = path.resolve(this.context, original.file)
+      const text = this.text(file)
+      const prefix = String(finding.secret || '').split('\u2026')[0]
+      if (!text || prefix.length < 3) return { original }
+      const mappedLine = text.split('\n')[original.line - 1] || ''
+      if (mappedLine.includes(prefix)) return { original }
+      const own = this.scanFile(file).find((g) => g.fingerprint === finding.fingerprint)
+      if (!own) return { original }
+      // its ignore comment sits beside where it was written, not where it was inlined
+      return { original: { file: original.file, line: own.line, column: own.column }, suppressed: finding.suppressed || own.suppressed || null }
+    } catch {
+      return { original }
     }
   }
 
@@ -546,17 +569,36 @@ class OriginalLocator {
   }
 
   findInSources(finding) {
-    const raw = this.rawValue(finding)
+    const prefix = String(finding.secret || '').split('\u2026')[0]
+    let raw = this.rawValue(finding)
+    // The core spans a whole string literal when the match sits inside escapes (eval devtools put
+    // every module in one): that slice is not the value, and is not searched for.
+    if (raw && prefix && !raw.startsWith(prefix)) raw = null
     const candidates = this.candidateFiles(finding.file)
+    const placed = (file) => {
+      // The module's own scan places the finding (same fingerprint) and sees its ignore comments.
+      const own = this.scanFile(file).find((g) => g.fingerprint === finding.fingerprint)
+      return own ? { original: { file: this.displayPath(file), line: own.line, column: own.column }, suppressed: own.suppressed || null } : null
+    }
     if (raw && raw.length >= 4) {
       for (const file of candidates) {
         const text = this.text(file)
         if (!text || !text.includes(raw)) continue
-        // The module's own scan places the finding and sees its ignore comments.
-        const own = this.scanFile(file).find((g) => g.fingerprint === finding.fingerprint)
-        if (own) return { original: { file: this.displayPath(file), line: own.line, column: own.column }, suppressed: own.suppressed || null }
+        const own = placed(file)
+        if (own) return own
         const loc = lineColumn(text, text.indexOf(raw))
         return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
+      }
+    } else if (!finding.envVar) {
+      // No usable value: scan the candidates themselves, first-party first, within a budget.
+      let budget = 32 * 1024 * 1024
+      for (const file of candidates) {
+        const text = this.text(file)
+        if (!text || (prefix.length >= 3 && !text.includes(prefix))) continue
+        budget -= text.length
+        if (budget < 0) break
+        const own = placed(file)
+        if (own) return own
       }
     }
     // A DefinePlugin substitution: the module holds the expression, not the value.
