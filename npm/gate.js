@@ -83,6 +83,7 @@ function toBuffer(source) {
 function mapText(map) {
   if (!map) return undefined
   if (typeof map === 'string') return map
+  if (map instanceof Uint8Array) return toBuffer(map).toString('utf8')
   // rollup/rolldown SourceMap objects serialise themselves with toString()
   if (typeof map.toString === 'function' && map.toString !== Object.prototype.toString) return map.toString()
   return JSON.stringify(map)

@@ -319,8 +319,13 @@ function userWantsMaps(shared, environment) {
 function bundleToAssets(bundle, state, ownMaps) {
   const assets = []
   const injectedMaps = []
-  const mapNames = new Set()
-  for (const item of Object.values(bundle)) if (item.type === 'chunk' && item.sourcemapFileName) mapNames.add(item.sourcemapFileName)
+  // maps of chunks, and of files emitted as assets with their map beside them (worker bundles)
+  const mapOf = new Map()
+  for (const [fileName, item] of Object.entries(bundle)) {
+    if (item.type === 'chunk' && item.sourcemapFileName) mapOf.set(fileName, item.sourcemapFileName)
+    else if (item.type === 'asset' && fileName.endsWith('.map') && bundle[fileName.slice(0, -4)]) mapOf.set(fileName.slice(0, -4), fileName)
+  }
+  const mapNames = new Set(mapOf.values())
   for (const [fileName, item] of Object.entries(bundle)) {
     if (!ownMaps && mapNames.has(fileName)) {
       injectedMaps.push(fileName)
@@ -330,7 +335,16 @@ function bundleToAssets(bundle, state, ownMaps) {
     if (item.type === 'chunk') {
       assets.push({ fileName, file, source: item.code, map: item.map || null, server: state.server, origin: 'chunk', moduleIds: item.moduleIds || Object.keys(item.modules || {}) })
     } else {
-      assets.push({ fileName, file, source: item.source, server: state.server, origin: 'asset', originalFileNames: item.originalFileNames || (item.originalFileName ? [item.originalFileName] : []) })
+      const mapAsset = mapOf.has(fileName) ? bundle[mapOf.get(fileName)] : null
+      assets.push({
+        fileName,
+        file,
+        source: item.source,
+        map: mapAsset && mapAsset.type === 'asset' ? mapAsset.source : null,
+        server: state.server,
+        origin: 'asset',
+        originalFileNames: item.originalFileNames || (item.originalFileName ? [item.originalFileName] : []),
+      })
     }
   }
   return { assets, injectedMaps }
@@ -355,6 +369,8 @@ function runGate(state, assets, sources, extraFindings) {
  */
 function fixOriginals(result, state, assets, sources) {
   const byFile = new Map(assets.map((a) => [a.file, a]))
+  let modules = null
+  const allModules = () => modules || (modules = assets.flatMap((a) => a.moduleIds || []))
   const textCache = new Map()
   const readText = (abs) => {
     if (!textCache.has(abs)) {
@@ -376,7 +392,9 @@ function fixOriginals(result, state, assets, sources) {
     const bytes = sources.get(f.file)
     if (!bytes || !(f.end > f.start)) continue
     const raw = bytes.subarray(f.start, f.end).toString('utf8')
-    const candidates = (asset.originalFileNames || []).concat((asset.moduleIds || []).filter((id) => !id.includes('node_modules')))
+    // the files this output was made from; for CSS and other generated assets, any module of
+    // the bundle (a stylesheet is a module of the chunk that imports it)
+    const candidates = [...new Set((asset.originalFileNames || []).concat(asset.moduleIds || [], allModules()))].filter((id) => !id.includes('node_modules'))
     for (const id of candidates) {
       const abs = cleanId(id, state.root)
       if (!abs) continue
@@ -568,6 +586,34 @@ function devPlugin(shared) {
           server.config.logger.warn(`secretgate (dev): ${err.message}`)
         }
       })
+    },
+    transformIndexHtml: {
+      order: 'post',
+      async handler(html, ctx) {
+        const logger = ctx.server ? ctx.server.config.logger : null
+        try {
+          const state = ctx.server ? await prepareDev(ctx.server) : null
+          if (!state || !logger) return html
+          const file = displayPath(ctx.filename, state.root)
+          const result = gate.scanAssets([{ fileName: file, file, source: html, kind: 'html' }], {
+            config: state.config,
+            knownSecrets: state.envInfo.knownSecrets,
+            scanner: getScanner(state),
+            attribute: (findings) => state.envInfo.attribute(findings),
+          })
+          // the served page has Vite's client script injected: point at the file on disk
+          const original = readMaybe(ctx.filename)
+          const bytes = Buffer.from(html)
+          for (const f of result.findings) {
+            const at = original && f.end > f.start ? original.indexOf(bytes.subarray(f.start, f.end).toString('utf8')) : -1
+            if (at !== -1) f.original = { file, ...lineOf(original, null, at) }
+          }
+          warn(logger, result)
+        } catch (err) {
+          if (logger) logger.warn(`secretgate (dev): could not scan ${ctx.filename}: ${String(err && err.message).split('\n')[0]}`)
+        }
+        return html
+      },
     },
     transform: {
       order: 'post',

@@ -28,7 +28,7 @@ async function devServer(dir, pluginOptions) {
 }
 
 /** configureServer's startup check runs in the background: wait for its output (or time out). */
-async function settle(rec, pattern, ms = 3000) {
+async function settle(rec, pattern, ms = 15000) {
   const until = Date.now() + ms
   while (Date.now() < until && !pattern.test(rec.text())) await new Promise((r) => setTimeout(r, 25))
 }
@@ -67,6 +67,22 @@ test('dev: exposed secrets and hard-coded keys give warnings with locations; the
     server.moduleGraph.invalidateAll()
     await server.transformRequest('/src/settings.js')
     assert.equal(rec.lines.length, before)
+  } finally {
+    await server.close()
+  }
+})
+
+test('dev: a key in index.html is reported when the page is served', async () => {
+  const dir = tempCopy('basic')
+  const slack = fakeKeys.slackBotToken()
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8')
+  fs.writeFileSync(path.join(dir, 'index.html'), html.replace('</head>', `  <script>window.__SUPPORT__ = { slackToken: '${slack}' }</script>\n  </head>`))
+  const { server, rec } = await devServer(dir)
+  try {
+    const page = await server.transformIndexHtml('/index.html', fs.readFileSync(path.join(dir, 'index.html'), 'utf8'))
+    assert.ok(page.includes('__SUPPORT__'), 'the page is served')
+    assert.match(rec.text(), /error slack-token[\s\S]*from index\.html:6:/)
+    assert.ok(!rec.text().includes(slack))
   } finally {
     await server.close()
   }

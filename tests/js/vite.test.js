@@ -192,6 +192,43 @@ test('publishable keys only (Stripe pk_live_, a Firebase web config, a Supabase 
   }
 })
 
+test('every emitted asset is scanned: an inline script in index.html, a stylesheet, a web worker', async () => {
+  const dir = tempCopy('basic')
+  const github = fakeKeys.githubToken()
+  const slack = fakeKeys.slackBotToken()
+  const sendgrid = fakeKeys.sendgridKey()
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8')
+  write(dir, 'index.html', html.replace('</head>', `  <script>window.__SUPPORT__ = { slackToken: '${slack}' }</script>\n  </head>`))
+  write(dir, 'src/style.css', `#app { font-family: system-ui; }\n#app::after { content: "${github}"; }\n`)
+  write(dir, 'src/settings.js', "const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })\nexport const settings = { worker }\n")
+  write(dir, 'src/worker.js', `const sendgrid = '${sendgrid}'\nself.onmessage = () => fetch('https://api.sendgrid.com/v3/mail/send', { headers: { Authorization: 'Bearer ' + sendgrid } })\n`)
+  const r = await runBuild(dir)
+  assert.ok(r.error, 'the build must fail')
+  const where = (rule) => {
+    const f = findingsOf(r, rule)[0]
+    assert.ok(f, `a ${rule} finding`)
+    return `${f.file.replace(/-[\w-]{8}\./, '-HASH.')} <- ${f.original && f.original.file}`
+  }
+  assert.equal(where('slack-token'), 'dist/index.html <- index.html')
+  assert.equal(where('github-token'), 'dist/assets/index-HASH.css <- src/style.css')
+  assert.equal(where('sendgrid-api-key'), 'dist/assets/worker-HASH.js <- src/worker.js')
+  assert.deepEqual(filesHolding(r.outDir, [github, slack, sendgrid]), [])
+  assertRedacted(r, [github, slack, sendgrid])
+})
+
+test('a passing build with a web worker writes none of the maps secretgate made for itself', async () => {
+  const dir = tempCopy('basic')
+  write(dir, 'src/settings.js', "const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })\nexport const settings = { worker }\n")
+  write(dir, 'src/worker.js', "self.onmessage = () => self.postMessage('pong')\n")
+  const r = await runBuild(dir)
+  assert.equal(r.error, null, r.error && r.error.message)
+  const written = outFiles(r)
+  assert.ok(written.some((f) => /^assets\/worker-.*\.js$/.test(f)), written.join(', '))
+  assert.deepEqual(written.filter((f) => f.endsWith('.map')), [])
+  const withMaps = await runBuild(tempCopy('basic'), { config: { build: { sourcemap: true } } })
+  assert.ok(outFiles(withMaps).some((f) => f.endsWith('.js.map')), 'maps the user asked for are written')
+})
+
 test('a real app with heavy dependencies (react, react-dom) passes', async () => {
   const dir = tempCopy('react-app')
   write(dir, '.env', 'VITE_APP_TITLE=Counter\n')
