@@ -21,6 +21,7 @@ const { pathToFileURL } = require('node:url')
 const { loadConfig, validateConfig } = require('./config.js')
 const envLib = require('./env.js')
 const gate = require('./gate.js')
+const { BINARY_EXTENSIONS, extensionOf } = require('./walk.js')
 
 const PLUGIN_ONLY = ['report', 'dev', 'onError', 'server', 'config']
 
@@ -162,10 +163,10 @@ async function collectViteEnv(cfg, config) {
   return envLib.collectEnv({ sources, prefixes, publicEnv: config.publicEnv || [], define: cfg.define, definer: 'define' })
 }
 
-async function stateFor(shared, ctx, fresh) {
+async function stateFor(shared, ctx) {
   const environment = ctx.environment
   let entry = shared.states.get(environment)
-  if (!entry || fresh) {
+  if (!entry) {
     entry = prepareState(shared, environment)
     shared.states.set(environment, entry)
   }
@@ -209,7 +210,7 @@ function publicDirPlugin(shared) {
         state.publicSources = sources
         const v = gate.verdict(result, { onError: shared.opts.onError })
         if (v.fail) {
-          shared.results.set(this.environment.name, result)
+          shared.results.set(`${this.environment.name}\0public`, result)
           finish(this, shared, state, result, sources, { stage: 'public' })
         }
       },
@@ -241,7 +242,8 @@ function readPublicDir(publicDir, state) {
         out.push({
           fileName,
           file: displayPath(path.join(state.outDir, fileName), state.root),
-          source: fs.readFileSync(abs),
+          // images, fonts, videos: judged by name only (the deploy checks), never read whole
+          source: BINARY_EXTENSIONS.has(extensionOf(fileName)) ? Buffer.alloc(0) : fs.readFileSync(abs),
           server: state.server,
           origin: 'publicDir',
           sourceFile: displayPath(abs, state.root),
@@ -278,7 +280,7 @@ function buildPlugin(shared) {
     },
     generateBundle: {
       order: 'post',
-      async handler(_outputOptions, bundle) {
+      async handler(outputOptions, bundle) {
         const environment = this.environment
         const state = await stateFor(shared, this)
         const ownMaps = userWantsMaps(shared, environment)
@@ -291,7 +293,9 @@ function buildPlugin(shared) {
           for (const [k, v] of state.publicSources || []) sources.set(k, v)
           state.publicResult = null
         }
-        shared.results.set(environment.name, result)
+        // one entry per environment and output folder: a rebuild replaces its own entry
+        shared.results.delete(`${environment.name}\0public`) // merged into this result
+        shared.results.set(`${environment.name}\0${outputOptions.dir || outputOptions.file || ''}`, result)
         // maps the user did not ask for: used for locations above, never written
         for (const fileName of injectedMaps) delete bundle[fileName]
         if (!ownMaps) {
