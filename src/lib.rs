@@ -40,6 +40,9 @@ pub struct Options {
     pub source_map: Option<String>,
     /// Put the whole secret in each finding's `rawSecret`. Off by default, on purpose.
     pub show_secrets: bool,
+    /// Nesting limit for parsing JavaScript (default [`input::js::MAX_DEPTH`]); deeper files are
+    /// scanned as text. Raising it is for measuring what the `.wasm` survives, not for users.
+    pub max_depth: Option<usize>,
 }
 
 /// A value from the environment that may end up in the output.
@@ -139,7 +142,11 @@ impl Scanner {
                 k
             }
         });
-        let hints = FileHints { service_account: text.contains("service_account"), now_secs: now_secs() };
+        let hints = FileHints {
+            service_account: text.contains("service_account"),
+            now_secs: now_secs(),
+            max_depth: opts.max_depth.unwrap_or(input::js::MAX_DEPTH),
+        };
         let mut stats = Stats { bytes: input.len(), ..Stats::default() };
         let mut findings = Vec::new();
         if kind == FileKind::SourceMap {
@@ -178,7 +185,7 @@ impl Scanner {
         notes: &mut Vec<Note>,
         stats: &mut Stats,
     ) -> Vec<Hit> {
-        let cands = candidates(text, kind, name, base, notes);
+        let cands = candidates(text, kind, name, base, hints.max_depth, notes);
         stats.strings += cands.len();
         let mut hits = Vec::new();
         for c in &cands {
@@ -381,9 +388,9 @@ fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str
 }
 
 /// The candidates of `text` as `kind`, falling back to text (with a note) when it does not parse.
-fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
+fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, max_depth: usize, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
     match kind {
-        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), notes),
+        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), max_depth, notes),
         FileKind::Json => match input::json::collect(text, base) {
             Some(c) => c,
             None => {
@@ -404,7 +411,7 @@ fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, notes:
                 let sub = if s.json {
                     input::json::collect(body, base + s.start).unwrap_or_else(|| input::text::collect(body, base + s.start))
                 } else {
-                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, notes)
+                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, max_depth, notes)
                 };
                 cands.extend(sub);
             }
@@ -415,8 +422,16 @@ fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, notes:
     }
 }
 
-fn js_or_text<'a>(text: &'a str, name: &str, base: usize, dialect: Dialect, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
-    if let Some(why) = input::js::too_deep(text) {
+fn js_or_text<'a>(
+    text: &'a str,
+    name: &str,
+    base: usize,
+    dialect: Dialect,
+    max_depth: usize,
+    notes: &mut Vec<Note>,
+) -> Vec<Candidate<'a>> {
+    // Chains of operators recurse like nesting does: the same budget scaled to their smaller frames.
+    if let Some(why) = input::js::too_deep(text, max_depth, max_depth.saturating_mul(input::js::MAX_CHAIN) / input::js::MAX_DEPTH) {
         notes.push(Note {
             file: name.into(),
             code: "too-deep".into(),

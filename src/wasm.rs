@@ -32,6 +32,7 @@ struct JsOptions {
     kind: Option<String>,
     source_map: Option<String>,
     show_secrets: bool,
+    max_depth: Option<usize>,
 }
 
 fn serializer() -> serde_wasm_bindgen::Serializer {
@@ -96,6 +97,7 @@ impl WasmScanner {
             kind,
             source_map: js.source_map,
             show_secrets: js.show_secrets,
+            max_depth: js.max_depth,
         };
         to_js(&self.inner.scan(input, &opts))
     }

@@ -127,6 +127,8 @@ pub struct FileHints {
     pub service_account: bool,
     /// Seconds since the epoch, for JWT expiry.
     pub now_secs: Option<f64>,
+    /// Nesting limit for parsing JavaScript.
+    pub max_depth: usize,
 }
 
 struct Compiled {
