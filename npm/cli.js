@@ -111,7 +111,8 @@ function loadCore() {
 
 function coreVersion(core) {
   try {
-    return typeof core.version === 'function' ? core.version() : core.version || null
+    const v = core.coreVersion || core.version
+    return typeof v === 'function' ? v() : v || null
   } catch {
     return null
   }
@@ -263,7 +264,7 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
     return fail(`cannot read ${paths.join(', ')} (${err.code || oneLine(err)})`)
   }
 
-  const tasks = walked.files.map((f) => ({ path: f.path, display: f.display, rel: f.rel }))
+  const tasks = walked.files.map((f) => ({ path: f.path, display: f.display, rel: f.rel, size: f.size }))
   const progress = progressReporter(opts, stderr)
   let results
   try {

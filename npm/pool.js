@@ -35,6 +35,9 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
     let finished = false
     let initFailures = 0
     const live = new Set()
+    // biggest files first, so one huge bundle does not start last and leave the other threads
+    // idle at the end; results still land at their task's index
+    const order = tasks.map((_, i) => i).sort((a, b) => (tasks[b].size || 0) - (tasks[a].size || 0) || a - b)
 
     if (tasks.length === 0) return resolve(results)
 
@@ -68,7 +71,7 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
           slot.worker.terminate().catch(() => {})
           return
         }
-        slot.index = next++
+        slot.index = order[next++]
         slot.worker.postMessage({ type: 'scan', id: slot.index, task: tasks[slot.index] })
       }
 

@@ -166,6 +166,8 @@ function codeFrame(source, finding, fileFindings, colors) {
   }
   for (const l of lines) {
     const { text, hitCol, hitLen } = renderLine(l.s, l.e)
+    // a context line that ends before the window (beside a long minified line) shows nothing useful
+    if (!l.hit && windowStart > 0 && text.length <= windowStart) continue
     let shown = text.slice(windowStart, windowStart + FRAME_WIDTH)
     if (windowStart > 0 && text.length > 0) shown = '\u2026' + shown
     if (text.length > windowStart + FRAME_WIDTH) shown += '\u2026'
@@ -273,9 +275,10 @@ function ruleDescriptor(id, meta, sample) {
   const sev = (meta && (meta.severity || meta.defaultSeverity)) || (sample && sample.severity) || 'warning'
   const provider = (meta && meta.provider) || (sample && sample.provider) || ''
   const short = (meta && (meta.title || meta.name || meta.summary)) || (provider ? `${provider}: ${id}` : id)
-  const full = (meta && (meta.description || meta.message)) || (sample && sample.message) || short
-  const help = (meta && (meta.help || meta.remediation)) ||
-    `${full}\n\nA value matching this rule was found in files meant for the browser. If it is a secret, remove it from the client bundle, rotate it, and keep it server-side; if it is meant to be public, allow it in secretgate.config.json with a reason. See docs/rules.md#${id}.`
+  const full = (meta && (meta.description || meta.allows || meta.message)) || (sample && sample.message) || short
+  const remedy = (meta && (meta.help || meta.remedy || meta.remediation)) ||
+    'If it is a secret, remove it from the client bundle, rotate it, and keep it server-side; if it is meant to be public, allow it in secretgate.config.json with a reason.'
+  const help = `${short}${provider && provider !== 'secretgate' ? ` (${provider})` : ''}. ${full}\n\n${remedy}\n\nSee docs/rules.md#${id}.`
   const tags = ['security', 'secret']
   if (meta && meta.kind && !tags.includes(meta.kind)) tags.push(meta.kind)
   return {
