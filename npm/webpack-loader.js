@@ -86,18 +86,57 @@ function displayPath(file, cwd) {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/')
 }
 
-/** One finding as loader output: path:line:column first (editors link it), never the raw value. */
-function describe(finding, shownPath) {
-  const where = `${shownPath}:${finding.line}:${finding.column}`
-  const what = [finding.provider, finding.ruleId && `(${finding.ruleId})`].filter(Boolean).join(' ')
-  const lines = [`secretgate: ${finding.severity} ${what} at ${where}`]
-  const detail = [`value ${finding.secret}`]
-  if (finding.context) detail.push(`assigned to ${finding.context}`)
-  if (finding.call) detail.push(`passed to ${finding.call}()`)
-  if (finding.envVar) detail.push(`the value of ${finding.envVar}`)
-  lines.push(`  ${detail.join(', ')}`)
-  if (finding.message) lines.push(`  ${finding.message}`)
+/**
+ * One finding as loader output, in the plugin's shape: the rule and message, `at path:line:column`
+ * (editors link it), the redacted value and its context, and a code frame with the value masked.
+ */
+function describe(finding, shownPath, source, masks) {
+  const lines = [`secretgate: ${finding.severity} ${finding.ruleId}: ${finding.message}`]
+  lines.push(`  at ${shownPath}:${finding.line}:${finding.column}`)
+  const details = []
+  if (finding.secret) details.push(`secret ${finding.secret}`)
+  if (finding.envVar) details.push(`env ${finding.envVar}`)
+  if (finding.context) details.push(`in ${finding.context}`)
+  if (finding.call) details.push(`call ${finding.call}`)
+  if (details.length) lines.push(`  ${details.join(' \u00b7 ')}`)
+  const frame = maskedFrame(finding, source, masks)
+  if (frame) lines.push(frame)
   return lines.join('\n')
+}
+
+/**
+ * The module's lines around the finding, masked: every span the core found in the module (a
+ * neighbouring line may hold another secret; a whole string literal when the match sat inside
+ * escapes), the env values that must never ship, and any token carrying the redacted prefix.
+ */
+function maskedFrame(finding, source, masks) {
+  const text = typeof source === 'string' ? source : Buffer.from(source).toString('utf8')
+  const secrets = masks.slice()
+  const prefix = String(finding.secret || '').split('\u2026')[0]
+  const lines = text.split('\n')
+  if (prefix.length >= 3) {
+    for (let n = Math.max(1, finding.line - 2); n <= Math.min(lines.length, finding.line + 2); n++) {
+      for (const m of lines[n - 1].matchAll(/[A-Za-z0-9_\-+/=.:~%]+/g)) {
+        const at = m[0].indexOf(prefix)
+        if (at >= 0) secrets.push(m[0].slice(at))
+      }
+    }
+  }
+  return gate.maskedFrame(text, finding.line, finding.column, secrets)
+}
+
+function maskValues(findings, source, env) {
+  const bytes = Buffer.isBuffer(source) ? source : Buffer.from(String(source), 'utf8')
+  const masks = []
+  for (const f of findings) {
+    if (f.end > f.start && f.end <= bytes.length) masks.push(bytes.subarray(f.start, f.end).toString('utf8'))
+  }
+  for (const record of env.values.values()) {
+    if (!record.secret || record.value.length < 4) continue
+    const b64 = Buffer.from(record.value, 'utf8').toString('base64')
+    masks.push(record.value, b64, b64.replace(/=+$/, ''), encodeURIComponent(record.value))
+  }
+  return masks
 }
 
 function makeError(message, extra) {
@@ -156,10 +195,16 @@ function check(loaderContext, { config, cwd, env, scanner }, source, options) {
     ;(options.onError === 'warn' ? warnings : errors).push(error)
     return { errors, warnings }
   }
-  for (const finding of applySuppressions(env.attribute(report.findings), config, {})) {
+  const findings = applySuppressions(env.attribute(report.findings), config, {})
+  let masks = null
+  const message = (finding) => {
+    if (!masks) masks = maskValues(report.findings, source, env)
+    return describe(finding, shownPath, source, masks)
+  }
+  for (const finding of findings) {
     if (finding.suppressed) continue
-    if (failsAt(finding, config.failOn)) errors.push(makeError(describe(finding, shownPath), { finding }))
-    else if (finding.severity !== 'info') warnings.push(makeError(describe(finding, shownPath), { finding }))
+    if (failsAt(finding, config.failOn)) errors.push(makeError(message(finding), { finding }))
+    else if (finding.severity !== 'info') warnings.push(makeError(message(finding), { finding }))
   }
   return { errors, warnings }
 }

@@ -126,13 +126,14 @@ class CompilerGate {
     const configFile = options.config || options.configFile || null
     const config = await loadConfig({ cwd: compiler.context, configFile, overrides: configOverrides(options) })
     const report = gate.resolveReportOption(options.report, compiler.context)
-    const definitions = collectDefinitions(compiler, compilation)
+    const definitions = collectDefinitions(compiler, compilation, dotenvPrefixes(compiler))
     const env = collectEnvironment(compiler, config, definitions)
+    const bundlerConfig = webpackConfigFile(compiler.context)
     const wholesale = envLib.wholesaleDefineFindings(definitions.raw, {
       envNames: env.names,
-      file: webpackConfigFile(compiler.context),
+      file: bundlerConfig,
       definer: 'DefinePlugin',
-    })
+    }).map((f) => ({ ...f, file: path.relative(compiler.context, bundlerConfig).split(path.sep).join('/') }))
     const scanner = this.scannerFor(env.info.knownSecrets, config.rules)
     return { config, report, definitions, env, wholesale, scanner }
   }
@@ -382,6 +383,14 @@ function isServerTarget(compiler) {
   return targets.length > 0 && targets.every((t) => typeof t === 'string' && /^(?:async-)?node|^electron-main/.test(t))
 }
 
+/** The prefixes webpack's own `dotenv` option exposes (none when it is off). */
+function dotenvPrefixes(compiler) {
+  const dotenv = compiler.options.dotenv
+  if (!dotenv) return []
+  const prefix = typeof dotenv === 'object' && dotenv.prefix ? dotenv.prefix : 'WEBPACK_'
+  return [].concat(prefix).filter((p) => typeof p === 'string' && p)
+}
+
 function webpackConfigFile(context) {
   for (const name of ['webpack.config.js', 'webpack.config.cjs', 'webpack.config.mjs', 'webpack.config.ts', 'rspack.config.js', 'rspack.config.mjs', 'rspack.config.ts']) {
     const file = path.join(context, name)
@@ -394,15 +403,18 @@ function webpackConfigFile(context) {
 // environment
 
 /**
- * Every definition that can inline a value: DefinePlugin and EnvironmentPlugin instances in the
- * config's plugins, and (webpack >= 5.91) the merged definitions of every DefinePlugin applied to
- * the compiler, which also holds those created inside other plugins (EnvironmentPlugin, `dotenv`).
- * `raw`: the definitions as written (for the whole-environment check); `flat`: dotted keys to
- * code strings (for the env module); `exposures`: EnvironmentPlugin keys.
+ * Every definition that can inline a value: DefinePlugin instances in the config's plugins, and
+ * (webpack >= 5.91) the merged definitions of every DefinePlugin applied to the compiler, which
+ * also holds those made inside other plugins. Definitions that EnvironmentPlugin or webpack's
+ * `dotenv` made are left to those (named as such in messages, and `dotenv`'s `import.meta.env`
+ * object is not mistaken for a whole-environment define).
+ * `raw`: as written (for the whole-environment check); `flat`: dotted keys to code (env.js);
+ * `exposures`: EnvironmentPlugin keys; `defaults`: EnvironmentPlugin default values in use.
  */
-function collectDefinitions(compiler, compilation) {
+function collectDefinitions(compiler, compilation, dotenvPrefixes) {
   const raw = {}
   const exposures = []
+  const defaults = {}
   const environmentKeys = new Set()
   for (const plugin of compiler.options.plugins || []) {
     if (!plugin || typeof plugin !== 'object') continue
@@ -414,21 +426,30 @@ function collectDefinitions(compiler, compilation) {
       for (const key of plugin.keys) {
         environmentKeys.add(key)
         exposures.push({ name: key, plugin: 'EnvironmentPlugin' })
-        const value = process.env[key] !== undefined ? process.env[key] : (plugin.defaultValues || {})[key]
-        if (value !== undefined) raw[`process.env.${key}`] = JSON.stringify(value)
+        const fallback = (plugin.defaultValues || {})[key]
+        if (process.env[key] === undefined && typeof fallback === 'string') defaults[key] = fallback
       }
     }
+  }
+  const madeElsewhere = (key, value) => {
+    const m = /^(?:process\.env|import\.meta\.env)\.(.+)$/.exec(key)
+    if (m && (environmentKeys.has(m[1]) || dotenvPrefixes.some((p) => m[1].startsWith(p)))) return true
+    // dotenv's own `import.meta.env` object: only prefixed names in it
+    return key === 'import.meta.env' && dotenvPrefixes.length > 0 && value && typeof value === 'object' &&
+      Object.keys(value).every((k) => dotenvPrefixes.some((p) => k.startsWith(p)))
   }
   const DefinePlugin = (compiler.webpack || {}).DefinePlugin
   if (DefinePlugin && typeof DefinePlugin.getCompilationHooks === 'function') {
     try {
       const merged = DefinePlugin.getCompilationHooks(compilation).definitions.call({})
-      for (const [key, value] of Object.entries(merged || {})) if (!(key in raw)) raw[key] = value
+      for (const [key, value] of Object.entries(merged || {})) {
+        if (!(key in raw) && !madeElsewhere(key, value)) raw[key] = value
+      }
     } catch {}
   }
   const flat = {}
   flattenDefinitions(raw, '', flat, 0)
-  return { raw: plainDefinitions(raw), flat, exposures, environmentKeys }
+  return { raw: plainDefinitions(raw), flat, exposures, defaults, environmentKeys }
 }
 
 function isCode(value) {
@@ -470,7 +491,11 @@ function collectEnvironment(compiler, config, definitions) {
   const envDir = typeof dotenvOptions.dir === 'string' ? path.resolve(compiler.context, dotenvOptions.dir) : compiler.context
   const mode = options.mode || 'production'
   const sources = []
-  for (const file of envLib.envFilesForMode(mode, envDir)) {
+  // webpack's `dotenv.template` names the files (`.env.[mode]`); otherwise the usual four
+  const files = Array.isArray(dotenvOptions.template)
+    ? dotenvOptions.template.map((t) => path.join(envDir, String(t).replace(/\[mode\]/g, mode)))
+    : envLib.envFilesForMode(mode, envDir)
+  for (const file of files) {
     let text
     try {
       text = fs.readFileSync(file, 'utf8')
@@ -479,8 +504,9 @@ function collectEnvironment(compiler, config, definitions) {
     }
     sources.push({ origin: path.basename(file), vars: envLib.parseDotenv(text) })
   }
+  if (Object.keys(definitions.defaults).length > 0) sources.push({ origin: 'EnvironmentPlugin defaults', vars: definitions.defaults })
   sources.push({ origin: 'process.env', vars: { ...process.env }, processEnv: true })
-  const prefixes = dotenv ? [].concat(dotenvOptions.prefix || 'WEBPACK_') : []
+  const prefixes = dotenvPrefixes(compiler)
   const info = envLib.collectEnv({
     sources,
     prefixes,
@@ -572,68 +598,78 @@ class OriginalLocator {
     const prefix = String(finding.secret || '').split('\u2026')[0]
     let raw = this.rawValue(finding)
     // The core spans a whole string literal when the match sits inside escapes (eval devtools put
-    // every module in one): that slice is not the value, and is not searched for.
+    // every module in one), and an encoded env value is not the value: neither is searched for.
     if (raw && prefix && !raw.startsWith(prefix)) raw = null
     const candidates = this.candidateFiles(finding.file)
+    const at = (file, text, index) => {
+      const loc = lineColumn(text, index)
+      return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
+    }
     const placed = (file) => {
       // The module's own scan places the finding (same fingerprint) and sees its ignore comments.
       const own = this.scanFile(file).find((g) => g.fingerprint === finding.fingerprint)
       return own ? { original: { file: this.displayPath(file), line: own.line, column: own.column }, suppressed: own.suppressed || null } : null
     }
+    const search = (needles) => {
+      for (const needle of needles) {
+        for (const file of candidates) {
+          const text = this.text(file)
+          const index = text ? indexOfExpression(text, needle) : -1
+          if (index >= 0) return at(file, text, index)
+        }
+      }
+      return null
+    }
+    // 1. the value as written in a module
     if (raw && raw.length >= 4) {
       for (const file of candidates) {
         const text = this.text(file)
-        if (!text || !text.includes(raw)) continue
-        const own = placed(file)
-        if (own) return own
-        const loc = lineColumn(text, text.indexOf(raw))
-        return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
-      }
-    } else if (!finding.envVar) {
-      // No usable value: scan the candidates themselves, first-party first, within a budget.
-      let budget = 32 * 1024 * 1024
-      for (const file of candidates) {
-        const text = this.text(file)
-        if (!text || (prefix.length >= 3 && !text.includes(prefix))) continue
-        budget -= text.length
-        if (budget < 0) break
-        const own = placed(file)
-        if (own) return own
+        if (text && text.includes(raw)) return placed(file) || at(file, text, text.indexOf(raw))
       }
     }
-    // A DefinePlugin substitution: the module holds the expression, not the value.
-    for (const needle of this.defineKeysFor(finding, raw)) {
-      for (const file of candidates) {
-        const text = this.text(file)
-        if (!text) continue
-        const index = indexOfExpression(text, needle)
-        if (index < 0) continue
-        const loc = lineColumn(text, index)
-        return { original: { file: this.displayPath(file), ...loc }, suppressed: ignoreCommentAt(text, loc.line) }
-      }
+    // 2. a DefinePlugin substitution: the module holds the expression, not the value
+    const specific = search(this.defineKeysFor(finding, raw, false))
+    if (specific) return specific
+    // 3. the modules' own scans, by fingerprint (an encoded value, a value inside an eval string),
+    //    first-party first and within a budget
+    let budget = 32 * 1024 * 1024
+    for (const file of candidates) {
+      const text = this.text(file)
+      if (!text) continue
+      if (file.includes('node_modules') && prefix.length >= 3 && !text.includes(prefix)) continue
+      budget -= text.length
+      if (budget < 0) break
+      const own = placed(file)
+      if (own) return own
     }
-    return null
+    // 4. where the module reads the variable, or the whole environment
+    return search(this.defineKeysFor(finding, raw, true))
   }
 
-  /** Define keys whose substitution could have put this value in: by env name, then by value. */
-  defineKeysFor(finding, raw) {
+  /**
+   * Define keys that could have put this value in. Specific: a definition holding the value, or
+   * defining the finding's variable. Generic: `process.env.NAME` and a whole-environment key.
+   */
+  defineKeysFor(finding, raw, generic) {
     const keys = []
-    const flat = this.state.definitions ? this.state.definitions.flat : {}
-    for (const [key, code] of Object.entries(flat)) {
-      let value
-      try {
-        value = JSON.parse(code)
-      } catch {
-        continue
+    if (!generic) {
+      const flat = this.state.definitions ? this.state.definitions.flat : {}
+      for (const [key, code] of Object.entries(flat)) {
+        let value
+        try {
+          value = JSON.parse(code)
+        } catch {
+          continue
+        }
+        const byName = finding.envVar && (key === `process.env.${finding.envVar}` || key === `import.meta.env.${finding.envVar}` || key === finding.envVar)
+        if (byName || (raw && typeof value === 'string' && value.length >= 4 && value.includes(raw))) keys.push(key)
       }
-      const byName = finding.envVar && (key === `process.env.${finding.envVar}` || key === `import.meta.env.${finding.envVar}` || key === finding.envVar)
-      if (byName || (raw && typeof value === 'string' && value.length >= 4 && value.includes(raw))) keys.push(key)
-    }
-    // `'process.env': JSON.stringify(process.env)`: the module reads process.env.NAME or process.env
-    if (finding.envVar) keys.push(`process.env.${finding.envVar}`, `import.meta.env.${finding.envVar}`)
-    for (const key of Object.keys(this.state.definitions ? this.state.definitions.raw : {})) {
-      const whole = /^(?:process\.env|import\.meta\.env)$/.test(key)
-      if (whole) keys.push(key)
+    } else {
+      // `'process.env': JSON.stringify(process.env)`: the module reads process.env.NAME or process.env
+      if (finding.envVar) keys.push(`process.env.${finding.envVar}`, `import.meta.env.${finding.envVar}`)
+      for (const key of Object.keys(this.state.definitions ? this.state.definitions.raw : {})) {
+        if (/^(?:process\.env|import\.meta\.env)$/.test(key)) keys.push(key)
+      }
     }
     return [...new Set(keys)].sort((a, b) => b.length - a.length)
   }
@@ -685,21 +721,40 @@ class OriginalLocator {
     if (!text) return ''
     const { line, column } = finding.original
     const prefix = String(finding.secret || '').split('\u2026')[0]
-    const secrets = []
+    const secrets = [...this.maskValues()]
     const raw = this.rawValue(finding)
     if (raw && (!prefix || raw.startsWith(prefix))) secrets.push(raw)
     const lines = text.split('\n')
-    for (let n = Math.max(1, line - 2); n <= Math.min(lines.length, line + 2); n++) {
-      if (prefix.length >= 3) {
+    if (prefix.length >= 3) {
+      for (let n = Math.max(1, line - 2); n <= Math.min(lines.length, line + 2); n++) {
         for (const m of lines[n - 1].matchAll(/[A-Za-z0-9_\-+/=.:~%]+/g)) {
-          const at = m[0].indexOf(prefix)
-          if (at >= 0) secrets.push(m[0].slice(at))
+          const i = m[0].indexOf(prefix)
+          if (i >= 0) secrets.push(m[0].slice(i))
         }
       }
     }
     const literal = stringLiteralAt(lines[line - 1] || '', column)
     if (literal && literal.length >= 4) secrets.push(literal)
+    // everything the core finds in the file itself: a neighbouring line may hold another secret
+    const bytes = Buffer.from(text, 'utf8')
+    for (const g of this.scanFile(file)) {
+      if (g.end > g.start && g.end <= bytes.length) secrets.push(bytes.subarray(g.start, g.end).toString('utf8'))
+    }
     return gate.maskedFrame(text, line, column, secrets)
+  }
+
+  /** Every value that must never ship, as written and encoded, for masking frames. */
+  maskValues() {
+    if (!this.masks) {
+      this.masks = []
+      const values = this.state.env && this.state.env.info ? this.state.env.info.values : new Map()
+      for (const record of values.values()) {
+        if (!record.secret || record.value.length < 4) continue
+        const b64 = Buffer.from(record.value, 'utf8').toString('base64')
+        this.masks.push(record.value, b64, b64.replace(/=+$/, ''), encodeURIComponent(record.value))
+      }
+    }
+    return this.masks
   }
 }
 
@@ -750,16 +805,20 @@ function lineColumn(text, index) {
   return { line, column: index - before.lastIndexOf('\n') }
 }
 
-/** First use of a define key as an expression (not followed by more of an identifier). */
+/** First use of a define key as an expression (a whole member chain, outside comments). */
 function indexOfExpression(text, key) {
   let from = 0
   for (;;) {
     const i = text.indexOf(key, from)
     if (i < 0) return -1
-    const next = text[i + key.length]
-    const prev = i > 0 ? text[i - 1] : ''
-    if (!/[\w$]/.test(next || '') && !/[\w$.]/.test(prev)) return i
     from = i + 1
+    const next = text[i + key.length] || ''
+    const prev = i > 0 ? text[i - 1] : ''
+    if (/[\w$]/.test(next) || /[\w$.]/.test(prev)) continue
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1
+    if (/(?:^|[^:])\/\//.test(text.slice(lineStart, i))) continue
+    if (text.lastIndexOf('/*', i) > text.lastIndexOf('*/', i)) continue
+    return i
   }
 }
 

@@ -120,3 +120,46 @@ test('the loader by package name (secretgate/webpack-loader) resolves through th
   assert.equal(require.resolve('secretgate/webpack-loader'), h.LOADER)
   assert.equal(require('secretgate/webpack'), h.SecretgatePlugin)
 })
+
+test("loader fail closed: a module the core cannot judge is an error, a warning with onError: 'warn'", async (t) => {
+  // the core cannot be made to trap on purpose: its Scanner throws the way a trap surfaces
+  const core = require('../../npm/index.js')
+  const original = core.Scanner.prototype.scan
+  t.after(() => {
+    core.Scanner.prototype.scan = original
+  })
+  core.Scanner.prototype.scan = function (input, opts) {
+    if (opts && /api\.js$/.test(opts.file)) {
+      throw Object.assign(new Error(`secretgate internal error while scanning ${opts.file} (injected)`), { code: 'SECRETGATE_INTERNAL' })
+    }
+    return original.call(this, input, opts)
+  }
+  const dir = h.fixtureCopy('loader-literal')
+  writeApi(dir, 'not-a-key', 'also-not-a-key')
+  const r1 = await h.runBuild(webpack, h.baseConfig(dir, { module: { rules: [loaderRule()] } }))
+  const errors = r1.stats.toJson({ all: false, errors: true }).errors
+  assert.ok(errors.some((e) => e.moduleName === './src/api.js' && /could not scan src\/api\.js/.test(e.message)), errors.map((e) => e.message).join('\n'))
+  const r2 = await h.runBuild(webpack, h.baseConfig(dir, { module: { rules: [loaderRule({ onError: 'warn' })] } }))
+  assert.equal(r2.stats.hasErrors(), false)
+  const warnings = r2.stats.toJson({ all: false, warnings: true }).warnings
+  assert.ok(warnings.some((e) => /could not scan src\/api\.js/.test(e.message)), warnings.map((e) => e.message).join('\n'))
+})
+
+test('the loader finds a .env value pasted into a module and masks every secret in its frame', async () => {
+  const signing = fakeKeys.hex(40)
+  const password = fakeKeys.hex(32)
+  const b64 = Buffer.from(password).toString('base64')
+  const dir = h.fixtureCopy('dotenv-value', {
+    '.env': `INTERNAL_SIGNING_SECRET=${signing}\nINTERNAL_API_PASSWORD=${password}\n`,
+    'src/credentials.js': `export const signingSecret = '${signing}'\nexport const basicAuth = 'Basic ${b64}'\n`,
+  })
+  const result = await h.runBuild(webpack, h.baseConfig(dir, { module: { rules: [loaderRule()] } }))
+  const errors = result.stats.toJson({ all: false, errors: true }).errors.filter((e) => /secretgate/.test(e.message))
+  const signingError = errors.find((e) => /INTERNAL_SIGNING_SECRET/.test(e.message))
+  assert.ok(signingError, errors.map((e) => e.message).join('\n---\n'))
+  assert.equal(signingError.moduleName, './src/credentials.js')
+  assert.match(signingError.message, /src\/credentials\.js:1:31/)
+  assert.match(signingError.message, /> 1 \| export const signingSecret = '\*+'/, 'the frame is there, masked')
+  const printed = h.everythingPrinted(result)
+  for (const s of [signing, password, b64]) assert.equal(printed.includes(s), false)
+})

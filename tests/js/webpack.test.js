@@ -106,6 +106,7 @@ test("EnvironmentPlugin(['GITHUB_TOKEN']) with a checksum-valid token fails the 
   assert.ok(f, `no finding names GITHUB_TOKEN: ${JSON.stringify(findingsOf(result.stats).map((x) => [x.ruleId, x.envVar]))}`)
   assert.match(f.ruleId, /github/)
   assert.match(f.message, /EnvironmentPlugin/)
+  assert.doesNotMatch(f.message, /DefinePlugin/, 'the DefinePlugin inside EnvironmentPlugin is not named')
   assert.equal(f.original && f.original.file, 'src/index.js')
   assert.equal(f.original.line, 4)
   assert.deepEqual(h.listFiles(config.output.path), [])
@@ -133,8 +134,11 @@ test('defining the whole of process.env is an error of its own', async (t) => {
     const wholesale = findings.find((f) => f.ruleId === 'env-wholesale-define')
     assert.ok(wholesale, `${label}: no env-wholesale-define finding: ${JSON.stringify(findings.map((f) => f.ruleId))}`)
     assert.match(wholesale.message, /process\.env/)
+    assert.equal(wholesale.file, 'webpack.config.js')
     const stripe = findings.find((f) => f.envVar === 'STRIPE_SECRET_KEY')
     assert.ok(stripe, `${label}: the Stripe key itself is reported too`)
+    // placed where the module reads process.env, not in the comment that mentions it
+    assert.deepEqual(stripe.original, { file: 'src/index.js', line: 2, column: 13 }, label)
     assert.deepEqual(h.listFiles(config.output.path), [], label)
     assertNoLeak(result, config.output.path, [stripeKey])
   }
@@ -287,4 +291,25 @@ test("fail closed: a scan that throws SECRETGATE_INTERNAL fails the build naming
   const warnings = r2.stats.toJson({ all: false, warnings: true }).warnings.map((e) => e.message).join('\n')
   assert.match(warnings, /could not scan main\.js/)
   assert.deepEqual(h.listFiles(warning.output.path), ['index.html', 'main.js'])
+})
+
+test('a .env value with no known format is found in the output, also base64-encoded, and names the variable', async () => {
+  const signing = fakeKeys.hex(40)
+  const password = fakeKeys.hex(32)
+  const dir = h.fixtureCopy('dotenv-value', {
+    // values only: .env files are read as they are, no prefix exposes them
+    '.env': `INTERNAL_SIGNING_SECRET=${signing}\nINTERNAL_API_PASSWORD=${password}\n`,
+    'src/credentials.js': `export const signingSecret = '${signing}'\nexport const basicAuth = 'Basic ${Buffer.from(password).toString('base64')}'\n`,
+  })
+  const config = h.baseConfig(dir, { plugins: [new SecretgatePlugin()] })
+  const result = await h.runBuild(webpack, config)
+  assert.equal(result.stats.hasErrors(), true)
+  const findings = findingsOf(result.stats)
+  const plain = findings.find((f) => f.envVar === 'INTERNAL_SIGNING_SECRET')
+  const encoded = findings.find((f) => f.envVar === 'INTERNAL_API_PASSWORD')
+  assert.ok(plain, JSON.stringify(findings.map((f) => [f.ruleId, f.envVar])))
+  assert.ok(encoded, `base64 form not found: ${JSON.stringify(findings.map((f) => [f.ruleId, f.envVar]))}`)
+  assert.equal(plain.original && plain.original.file, 'src/credentials.js')
+  assert.deepEqual(h.listFiles(config.output.path), [])
+  assertNoLeak(result, config.output.path, [signing, password, Buffer.from(password).toString('base64')])
 })
