@@ -99,6 +99,17 @@ async function prepareState(shared, environment) {
   }
 }
 
+function warmUp(state) {
+  try {
+    const scanner = getScanner(state)
+    for (const [file, text] of [['warm.js', 'export const a = "warm-up"'], ['warm.html', '<p>warm-up</p>'], ['warm.css', 'p{color:red}'], ['warm.txt', 'warm-up']]) {
+      scanner.scan(text, { file })
+    }
+  } catch {
+    // the real scan reports any problem
+  }
+}
+
 function getScanner(state) {
   if (!state.scanner) state.scanner = gate.createScanner({ knownSecrets: state.envInfo.knownSecrets, rules: state.config.rules })
   return state.scanner
@@ -185,7 +196,10 @@ function publicDirPlugin(shared) {
     buildStart() {
       // a new build (or a watch rebuild): config and .env files are read again
       shared.states.delete(this.environment)
-      stateFor(shared, this).catch(() => {}) // start early; hooks await (and report) it
+      // start early; the hooks await (and report) it. While rolldown parses and transforms on its
+      // own threads the JS thread is mostly idle: warm the core up there (loading the .wasm and
+      // its first scan of each kind cost a few hundred ms once per process)
+      stateFor(shared, this).then((state) => setTimeout(() => warmUp(state), 0), () => {})
     },
     renderStart: {
       order: 'pre',
