@@ -313,3 +313,65 @@ test('a .env value with no known format is found in the output, also base64-enco
   assert.deepEqual(h.listFiles(config.output.path), [])
   assertNoLeak(result, config.output.path, [signing, password, Buffer.from(password).toString('base64')])
 })
+
+test("webpack's own dotenv option: a WEBPACK_-prefixed secret is named with the prefix that exposed it", async () => {
+  const key = fakeKeys.stripeSecret()
+  const dir = h.fixtureCopy('webpack-dotenv', {
+    '.env': `WEBPACK_API_BASE=https://api.example.com\nWEBPACK_STRIPE_SECRET_KEY=${key}\nDATABASE_PASSWORD=${fakeKeys.hex(24)}\n`,
+  })
+  const config = h.baseConfig(dir, { dotenv: true, plugins: [new SecretgatePlugin()] })
+  const result = await h.runBuild(webpack, config)
+  assert.equal(result.stats.hasErrors(), true)
+  const findings = findingsOf(result.stats)
+  const f = findings.find((x) => x.envVar === 'WEBPACK_STRIPE_SECRET_KEY')
+  assert.ok(f, JSON.stringify(findings.map((x) => [x.ruleId, x.envVar])))
+  assert.match(f.message, /WEBPACK_ prefix/)
+  assert.equal(f.original && f.original.file, 'src/index.js')
+  assert.equal(f.original.line, 5)
+  assert.equal(findings.filter((x) => x.ruleId === 'env-wholesale-define').length, 0, "dotenv's import.meta.env object is not a whole-environment define")
+  assert.deepEqual(h.listFiles(config.output.path), [])
+  assertNoLeak(result, config.output.path, [key])
+})
+
+test("other plugins' assets are scanned: files copied by copy-webpack-plugin, a .env among them, and CSS", async (t) => {
+  const CopyPlugin = require('copy-webpack-plugin')
+  const build = async (files) => {
+    const dir = h.fixtureCopy('copied-assets', { 'src/style.css': 'body { color: #222 }\n', ...files })
+    const config = h.baseConfig(dir, {
+      experiments: { css: true },
+      plugins: [new CopyPlugin({ patterns: [{ from: 'public', to: '.', globOptions: { dot: true } }] }), new SecretgatePlugin()],
+    })
+    return { config, result: await h.runBuild(webpack, config) }
+  }
+
+  await t.test('a clean copy passes', async () => {
+    const { config, result } = await build({ 'public/config.json': '{"apiBase":"https://api.example.com"}\n' })
+    assert.equal(result.stats.hasErrors(), false, result.stats.toString({ all: false, errors: true }))
+    assert.deepEqual(h.listFiles(config.output.path), ['config.json', 'main.css', 'main.js', 'robots.txt'])
+  })
+
+  await t.test('a secret in a copied JSON file', async () => {
+    const key = fakeKeys.slackBotToken()
+    const { config, result } = await build({ 'public/config.json': JSON.stringify({ slackToken: key }) })
+    assert.equal(result.stats.hasErrors(), true)
+    assert.ok(findingsOf(result.stats).some((f) => f.file === 'config.json'))
+    assert.deepEqual(h.listFiles(config.output.path), [])
+    assertNoLeak(result, config.output.path, [key])
+  })
+
+  await t.test('a .env file copied into the output fails whatever it holds', async () => {
+    const { config, result } = await build({ 'public/.env': 'NOTHING_SECRET=yes\n' })
+    assert.equal(result.stats.hasErrors(), true)
+    assert.ok(findingsOf(result.stats).some((f) => f.file === '.env' && /env-file/.test(f.ruleId)), JSON.stringify(findingsOf(result.stats).map((f) => [f.ruleId, f.file])))
+    assert.deepEqual(h.listFiles(config.output.path), [])
+  })
+
+  await t.test('a secret in a stylesheet', async () => {
+    const key = fakeKeys.stripeSecret()
+    const { config, result } = await build({ 'src/style.css': `:root { --stripe-key: "${key}"; }\nbody { color: #222 }\n` })
+    assert.equal(result.stats.hasErrors(), true)
+    assert.ok(findingsOf(result.stats).some((f) => f.file === 'main.css'), JSON.stringify(findingsOf(result.stats).map((f) => [f.ruleId, f.file])))
+    assert.deepEqual(h.listFiles(config.output.path), [])
+    assertNoLeak(result, config.output.path, [key])
+  })
+})
