@@ -589,7 +589,8 @@ function devPlugin(shared) {
   }
   return {
     name: 'secretgate:dev',
-    apply: (_config, { command }) => command === 'serve' && shared.opts.dev !== false,
+    // not under Vitest: test files hold fake keys on purpose, and nothing there ships
+    apply: (_config, { command, mode }) => command === 'serve' && shared.opts.dev !== false && !process.env.VITEST && mode !== 'test',
     configureServer(server) {
       // the exposed secrets and the public folder, once at start
       prepareDev(server).then((state) => {
