@@ -216,7 +216,7 @@ function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) =
     if (cred) {
       findings.push(makeFinding('deploy-credentials-file', {
         file, rel, span: cred.span,
-        message: `Credentials file ${cred.what} with a ${cred.keyName} value is in the output folder.`,
+        message: `Credentials file ${cred.what} holding a credential (${cred.keyName}) is in the output folder.`,
       }))
     }
   }
