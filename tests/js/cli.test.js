@@ -208,19 +208,21 @@ describe('usage and I/O errors', () => {
     const key = fakeKeys.stripeSecret()
     writeTree(cwd, { 'dist/a.js': `const k = "${key}";\n`, 'dist/secret.js': 'const x = 1\n', 'dist/b.js': 'const y = 2\n' })
     let uid
+    let cli
     if (process.getuid && process.getuid() === 0) {
       // root reads anything: run the CLI as nobody, with everything but one file readable
       uid = 65534
+      cli = h.worldReadableCli()
       for (const d of [cwd, path.join(cwd, 'dist')]) fs.chmodSync(d, 0o755)
       for (const f of ['a.js', 'b.js']) fs.chmodSync(path.join(cwd, 'dist', f), 0o644)
     }
     fs.chmodSync(path.join(cwd, 'dist', 'secret.js'), 0o000)
-    const r = runCli(['--format', 'json'], { cwd, uid })
+    const r = runCli(['--format', 'json'], { cwd, uid, cli })
     assert.equal(r.code, 2, r.stderr)
     const data = parseJson(r)
     assert.deepEqual(data.errors.map((e) => [e.file, e.message]), [['dist/secret.js', 'cannot read file (EACCES)']])
     assert.equal(findingsFor(data, key).length, 1, 'the readable files were judged')
-    const human = runCli([], { cwd, uid })
+    const human = runCli([], { cwd, uid, cli })
     assert.equal(human.code, 2)
     assert.match(human.stdout, /could not judge:\n {2}dist\/secret\.js: cannot read file \(EACCES\)/)
   })

@@ -66,8 +66,8 @@ function cliEnv(extra = {}) {
 }
 
 /** Run the real CLI; returns { code, stdout, stderr }. */
-function runCli(args, { cwd, env = {}, uid, timeout = 120000 } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+function runCli(args, { cwd, env = {}, uid, timeout = 120000, cli = CLI } = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
     cwd, env: cliEnv(env), encoding: 'utf8', timeout, maxBuffer: 256 * 1024 * 1024,
     ...(uid !== undefined ? { uid, gid: uid } : {}),
   })
@@ -86,6 +86,23 @@ function runCliAsync(args, { cwd, env = {} } = {}) {
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
+}
+
+/**
+ * A world-readable copy of the package (package.json + npm/), for running the CLI as another user:
+ * the checkout itself may sit in a folder only its owner can enter. Returns the copy's cli.js.
+ */
+function worldReadableCli() {
+  const dir = tempDir('pkg')
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'))
+  fs.cpSync(path.join(ROOT, 'npm'), path.join(dir, 'npm'), { recursive: true })
+  const open = (p) => {
+    const st = fs.statSync(p)
+    fs.chmodSync(p, st.isDirectory() ? 0o755 : 0o644)
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) open(path.join(p, e))
+  }
+  open(dir)
+  return path.join(dir, 'npm', 'cli.js')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,6 +186,6 @@ function assertNoSecret(assert, text, secrets) {
 }
 
 module.exports = {
-  ROOT, CLI, FIXTURES, tempDir, cleanupTempDirs, writeTree, fixtureCopy, runCli, runCliAsync, cliEnv,
+  ROOT, CLI, FIXTURES, tempDir, worldReadableCli, cleanupTempDirs, writeTree, fixtureCopy, runCli, runCliAsync, cliEnv,
   makeSourceMap, vlq, sarifValidator, parseJson, assertNoSecret,
 }
