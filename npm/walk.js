@@ -47,7 +47,8 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
     const real = fs.realpathSync(abs) // throws ENOENT / EACCES: the CLI's usage error
     return { abs, real, stat: fs.statSync(real) }
   })
-  const realRoots = resolvedRoots.map((r) => r.real)
+  // a file given on its own brings its folder in, so the map beside `dist/app.js` can be read
+  const realRoots = resolvedRoots.map((r) => (r.stat.isDirectory() ? r.real : path.dirname(r.real)))
 
   const skipByConfig = (abs, rel) => {
     const candidates = [rel]

@@ -4,7 +4,6 @@
 const { test, describe, before, after } = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
 const zlib = require('node:zlib')
 const crypto = require('node:crypto')
@@ -298,7 +297,6 @@ describe('source maps', () => {
     const key = fakeKeys.stripeSecret()
     const bundle = `!function(){var a="${key}";fetch("/x",{headers:{k:a}})}();\n//# sourceMappingURL=app.js.map\n`
     const col = bundle.indexOf(key) - 1 // the string literal's quote
-    const source = `// settings\n\nexport const stripe = {\n  key: '${key}',\n}\n`
     writeTree(cwd, {
       'dist/assets/app.js': bundle,
       'dist/assets/app.js.map': makeSourceMap({ file: 'app.js', sources: ['../../src/settings.js'], segments: [[1, 0, 0, 1, 0], [1, col, 0, 4, 7]] }),
@@ -307,7 +305,9 @@ describe('source maps', () => {
     const f = only(findingsFor(data, key), 'bundle finding')
     assert.equal(f.file, 'dist/assets/app.js')
     assert.deepEqual(f.original, { file: 'src/settings.js', line: 4, column: 8 })
-    void source
+    // the bundle given on its own: its map beside it is still followed
+    const single = only(findingsFor(parseJson(runCli(['dist/assets/app.js', '--format', 'json'], { cwd })), key), 'finding')
+    assert.deepEqual(single.original, { file: 'src/settings.js', line: 4, column: 8 })
     const gh = runCli(['--format', 'github'], { cwd })
     assert.match(gh.stdout, /^::error file=src\/settings\.js,line=4,col=8,title=secretgate [a-z0-9-]+::.* ships in dist\/assets\/app\.js:1:\d+$/m)
   })
