@@ -375,6 +375,27 @@ test('fail closed: a file the core could not judge fails the build, unless onErr
   }
 })
 
+test('the config file is read and plugin options win over it (failOn, allow, ignore)', async () => {
+  const dir = tempCopy('basic')
+  const googleKey = more.googleApiKey()
+  const token = fakeKeys.githubToken()
+  write(dir, 'src/settings.js', `export const settings = { mapsKey: '${googleKey}' }\n`)
+  write(dir, 'secretgate.config.json', JSON.stringify({ failOn: 'warning' }))
+  const strict = await runBuild(dir)
+  assert.ok(strict.error, 'failOn: warning from the config file fails on the google-api-key warning')
+  assert.equal(findingsOf(strict, 'google-api-key')[0].severity, 'warning')
+  const lenient = await runBuild(dir, { plugin: { failOn: 'error' } })
+  assert.equal(lenient.error, null, 'the plugin option wins over the file')
+
+  write(dir, 'src/settings.js', `export const settings = { token: '${token}' }\n`)
+  const allowed = await runBuild(dir, { plugin: { failOn: 'error', allow: [{ rule: 'github-token', file: 'src/settings.js', reason: 'revoked fixture token' }] } })
+  assert.equal(allowed.error, null, allowed.error && allowed.error.message)
+  assert.deepEqual(findingsOf(allowed, 'github-token')[0].suppressed, { reason: 'revoked fixture token', by: 'allow' })
+  const ignored = await runBuild(dir, { plugin: { failOn: 'error', ignore: ['assets/*.js'] } })
+  assert.equal(ignored.error, null, 'an ignored output file is not scanned')
+  assert.ok(ignored.report.stats.ignored >= 1)
+})
+
 test('plugin options are validated when the plugin is created', () => {
   const secretgate = require('../../npm/vite.js')
   assert.throws(() => secretgate({ failon: 'error' }), /"failon" is not a known option/)
