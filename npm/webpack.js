@@ -548,6 +548,7 @@ class OriginalLocator {
   }
 
   locate(finding) {
+    finding = publishableWording(finding)
     if (finding.original && finding.original.file) {
       const original = { ...finding.original, file: this.displayPath(finding.original.file) }
       return { ...finding, ...this.refine(finding, original) }
@@ -733,8 +734,10 @@ class OriginalLocator {
         }
       }
     }
+    // a plain literal the finding points into; a template with `${...}` shows the expression that
+    // put the value in, which is worth seeing
     const literal = stringLiteralAt(lines[line - 1] || '', column)
-    if (literal && literal.length >= 4) secrets.push(literal)
+    if (literal && literal.length >= 4 && !literal.includes('${')) secrets.push(literal)
     // everything the core finds in the file itself: a neighbouring line may hold another secret
     const bytes = Buffer.from(text, 'utf8')
     for (const g of this.scanFile(file)) {
@@ -756,6 +759,17 @@ class OriginalLocator {
     }
     return this.masks
   }
+}
+
+/**
+ * env.js advises "keep it on a server" for every variable that no prefix makes public, which in
+ * webpack (no prefix convention) is every DefinePlugin variable, a publishable key's included. The
+ * core says a publishable key is public by design: the advice is dropped there.
+ */
+function publishableWording(finding) {
+  if (finding.kind !== 'publishable' || typeof finding.message !== 'string') return finding
+  const message = finding.message.replace(/; keep it on a server(?=[.)])/g, '')
+  return message === finding.message ? finding : { ...finding, message }
 }
 
 function mapAssetsToModules(compilation) {
