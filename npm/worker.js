@@ -18,8 +18,10 @@ let core
 let scanner
 try {
   core = require('./index.js')
-  // deploy-* rules live in the CLI, not in the core
-  const coreRules = Object.fromEntries(Object.entries(rules).filter(([id]) => !id.startsWith('deploy-')))
+  // the core rejects ids it does not know: deploy-* rules live in the CLI, env-* ones in the plugins
+  const list = typeof core.rules === 'function' ? core.rules() : core.rules
+  const known = new Set((Array.isArray(list) ? list : []).map((r) => (typeof r === 'string' ? r : r && r.id)))
+  const coreRules = Object.fromEntries(Object.entries(rules).filter(([id]) => known.size === 0 ? !id.startsWith('deploy-') : known.has(id)))
   scanner = new core.Scanner({ rules: coreRules, knownSecrets, showSecrets })
   parentPort.postMessage({ type: 'ready' })
 } catch (err) {

@@ -526,7 +526,7 @@ describe('configuration and suppression', () => {
     const fb = only(findingsFor(first, b), 'b')
     fs.writeFileSync(path.join(cwd, 'secretgate.config.mjs'), `export default ${JSON.stringify({
       ignore: ['legacy/**'],
-      rules: { 'deploy-env-file': 'off' },
+      rules: { 'deploy-env-file': 'off', 'env-wholesale-define': 'off' }, // the second is a plugin rule: valid here too
       allow: [{ fingerprint: fa.fingerprint, reason: 'test-mode key, rotated' }, { rule: fb.ruleId, file: 'app.js', context: '*token*', reason: 'public read-only token' }],
     })}\n`)
     const r = runCli(['--format', 'json'], { cwd })
