@@ -13,6 +13,7 @@ const { checkDeployFile } = require('./deploy-check.js')
 
 const { roots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
 const MAX_DECOMPRESSED = 256 * 1024 * 1024
+const MAX_FILE = 512 * 1024 * 1024
 
 let core
 let scanner
@@ -50,19 +51,41 @@ function decompress(buf, ext) {
   return ext === 'gz' ? zlib.gunzipSync(buf, opts) : zlib.brotliDecompressSync(buf, opts)
 }
 
+/** The first bytes of a file, enough to sniff binary content without reading a whole video. */
+function readHead(file, n = 8192) {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const head = Buffer.alloc(n)
+    const got = fs.readSync(fd, head, 0, n, 0)
+    return head.subarray(0, got)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
 function scanFile(task) {
   const started = Date.now()
   const name = path.basename(task.path)
   const notes = []
+  const ext = extensionOf(name)
+  const compressed = (ext === 'gz' || ext === 'br') && name.length > 3
+  const binaryResult = (bytes) => {
+    const findings = checkDeployFile({ file: task.display, rel: task.rel, name, text: null })
+    notes.push({ file: task.display, code: 'binary', message: 'binary file, not scanned for secrets' })
+    return { findings, notes, stats: { bytes, ms: Date.now() - started }, binary: true }
+  }
   let buf
   try {
+    if (!compressed && isBinary(name, readHead(task.path))) return binaryResult(task.size || 0)
+    const size = fs.statSync(task.path).size
+    // fail closed rather than skip: a file this big is reported as not judged
+    if (size > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(size / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
     buf = fs.readFileSync(task.path)
   } catch (err) {
     return { error: { file: task.display, code: 'io', message: `cannot read file (${err.code || firstLine(err)})` } }
   }
   let innerName = name
-  const ext = extensionOf(name)
-  if ((ext === 'gz' || ext === 'br') && name.length > 3) {
+  if (compressed) {
     try {
       buf = decompress(buf, ext)
       innerName = name.slice(0, -(ext.length + 1))
@@ -70,12 +93,7 @@ function scanFile(task) {
       // not really compressed text: judge the bytes as they are
     }
   }
-  const head = buf.subarray(0, 8192)
-  if (isBinary(innerName, head)) {
-    const findings = checkDeployFile({ file: task.display, rel: task.rel, name, text: null })
-    notes.push({ file: task.display, code: 'binary', message: 'binary file, not scanned for secrets' })
-    return { findings, notes, stats: { bytes: buf.length, ms: Date.now() - started }, binary: true }
-  }
+  if (isBinary(innerName, buf.subarray(0, 8192))) return binaryResult(buf.length)
   const text = buf.toString('utf8')
   const kind = kindOf(innerName)
   const normalizeForMap = (mapDir) => (s) => normalizeSourcePath(s, { mapDir, cwd })
