@@ -274,7 +274,6 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
       onProgress: (done, total) => progress.update(done, total),
     })
   } catch (err) {
-    progress.clear()
     return fail(oneLine(err))
   } finally {
     progress.clear()
