@@ -9,6 +9,7 @@
 // The bundler-neutral parts live in env.js (environment), gate.js (scan + policy), config.js,
 // suppress.js and report.js; this file only knows webpack: where assets, maps, modules and
 // definitions are, and how a compilation fails.
+const crypto = require('node:crypto')
 const fs = require('node:fs')
 const path = require('node:path')
 const { loadConfig, validateConfig } = require('./config.js')
@@ -79,6 +80,7 @@ class CompilerGate {
     /** @type {WeakMap<object, CompilationState>} */
     this.states = new WeakMap()
     this.scannerCache = { key: null, scanner: null }
+    this.resultCache = { policy: null, entries: new Map(), next: new Map() }
     this.logger = null
   }
 
@@ -176,31 +178,35 @@ class CompilerGate {
     state.passes++
     const sources = new Map()
     const server = isServerTarget(this.compiler)
-    let result
-    try {
-      result = gate.scanAssets(
-        assets.map((asset) => toGateAsset(compilation, asset, server)),
-        {
-          config: state.config,
-          knownSecrets: state.env.info.knownSecrets,
-          attribute: (findings) => state.env.info.attribute(findings),
-          extraFindings: state.passes === 1 ? state.wholesale : [],
-          server: this.options.server || 'warn',
-          scanner: state.scanner,
-          sources,
-        },
-      )
-    } catch (err) {
-      // Anything thrown here is a secretgate bug; the build must still not ship unjudged files.
-      result = {
-        findings: [],
-        notes: [],
-        errors: assets.map((a) => ({ file: a.name, code: 'SECRETGATE_INTERNAL', message: String((err && err.message) || err).split('\n')[0] })),
-        stats: { files: 0, bytes: 0, ms: 0, ignored: 0, binary: 0 },
-        version: null,
-        failOn: state.config.failOn,
+    const options = {
+      config: state.config,
+      knownSecrets: state.env.info.knownSecrets,
+      attribute: (findings) => state.env.info.attribute(findings),
+      server: this.options.server || 'warn',
+      scanner: state.scanner,
+      sources,
+    }
+    const results = []
+    if (state.passes === 1 && state.wholesale.length > 0) results.push(gate.scanAssets([], { ...options, extraFindings: state.wholesale }))
+    for (const asset of assets) {
+      let gateAsset
+      try {
+        gateAsset = toGateAsset(compilation, asset, server)
+        results.push(this.scanCached(state, gateAsset, options))
+      } catch (err) {
+        // Anything thrown here is a secretgate bug; the build must still not ship unjudged files.
+        results.push({
+          findings: [],
+          notes: [],
+          errors: [{ file: asset.name, code: 'SECRETGATE_INTERNAL', message: String((err && err.message) || err).split('\n')[0] }],
+          stats: { files: 0, bytes: 0, ms: 0, ignored: 0, binary: 0 },
+          version: null,
+          failOn: state.config.failOn,
+        })
       }
     }
+    const result = gate.mergeResults(results)
+    result.failOn = state.config.failOn
     for (const [file, bytes] of sources) state.sources.set(file, bytes)
     const locator = new OriginalLocator(this, compilation, state)
     result.findings = applySuppressions(
@@ -210,6 +216,34 @@ class CompilerGate {
     )
     state.results.push(result)
     this.judge(compilation, state, result, locator)
+  }
+
+  /**
+   * One asset through gate.scanAssets, or its result from an earlier compilation when its bytes,
+   * map and name are the same and so are the config and the known secrets: in watch mode most
+   * assets (the vendor chunk, their maps) do not change from one rebuild to the next. A result
+   * with a file the core could not judge is never reused. Original locations are not part of
+   * it: they are worked out again every time (a module's lines can move while the bundle stays).
+   */
+  scanCached(state, asset, options) {
+    const policy = JSON.stringify([state.config, options.knownSecrets, options.server])
+    if (this.resultCache.policy !== policy) this.resultCache = { policy, entries: new Map(), next: new Map() }
+    const hash = crypto.createHash('sha1')
+    hash.update(`${asset.fileName}\0${asset.server}\0`)
+    hash.update(asset.source)
+    hash.update('\0')
+    if (asset.map) hash.update(asset.map)
+    const key = hash.digest('hex')
+    const bytes = typeof asset.source === 'string' ? Buffer.from(asset.source, 'utf8') : asset.source
+    const hit = this.resultCache.entries.get(key) || this.resultCache.next.get(key)
+    if (hit) {
+      this.resultCache.next.set(key, hit)
+      options.sources.set(asset.fileName, bytes)
+      return { ...hit, stats: { ...hit.stats, ms: 0 } }
+    }
+    const result = gate.scanAssets([asset], options)
+    if (result.errors.length === 0) this.resultCache.next.set(key, result)
+    return result
   }
 
   /** Turn one pass's result into compilation errors/warnings and keep the offending assets out. */
@@ -277,6 +311,9 @@ class CompilerGate {
   finish(state) {
     if (state.finished || state.results.length === 0) return
     state.finished = true
+    // keep only what this compilation used: the cache never grows past one build's assets
+    this.resultCache.entries = this.resultCache.next
+    this.resultCache.next = new Map()
     const result = gate.mergeResults(state.results)
     result.failOn = state.config ? state.config.failOn : 'error'
     const logger = this.log()

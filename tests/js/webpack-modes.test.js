@@ -130,3 +130,45 @@ test('watch mode: every rebuild is scanned and the watcher survives a failing bu
   assert.deepEqual(allRounds.map((r) => r.leaked), allRounds.map(() => []), 'no round wrote a secret')
   assert.equal(h.filesHolding(config.output.path, 'not-a-key').length > 0, true, 'round 3 left round 2 files untouched')
 })
+
+test('watch mode: an asset that did not change is not scanned again, and still fails the rebuild', async (t) => {
+  const core = require('../../npm/index.js')
+  const original = core.Scanner.prototype.scan
+  const scans = []
+  core.Scanner.prototype.scan = function (input, opts) {
+    scans.push(opts && opts.file)
+    return original.call(this, input, opts)
+  }
+  t.after(() => {
+    core.Scanner.prototype.scan = original
+  })
+  const secret = fakeKeys.stripeSecret()
+  const dir = h.fixtureCopy('loader-literal', { 'src/other.js': `export const leaked = '${secret}'\nconsole.log(leaked)\n` })
+  fs.writeFileSync(path.join(dir, 'src', 'api.js'), 'export const charge = () => 1\nexport const refund = () => 2\n')
+  h.settle(dir)
+  const config = h.baseConfig(dir, { mode: 'development', devtool: false, entry: { main: './src/index.js', other: './src/other.js' }, plugins: [new h.SecretgatePlugin()] })
+  config.infrastructureLogging = { level: 'none' }
+  const compiler = webpack(config)
+  const rounds = []
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('watch stuck')), 60_000)
+    const watching = compiler.watch({ aggregateTimeout: 50 }, (err, stats) => {
+      if (err) return reject(err)
+      rounds.push({ scans: scans.splice(0), failed: stats.hasErrors(), files: h.listFiles(config.output.path) })
+      if (rounds.length === 1) {
+        setTimeout(() => {
+          fs.writeFileSync(path.join(dir, 'src', 'api.tmp'), 'export const charge = () => 3\nexport const refund = () => 4\n')
+          fs.renameSync(path.join(dir, 'src', 'api.tmp'), path.join(dir, 'src', 'api.js'))
+        }, 200)
+      } else if (rounds[rounds.length - 1].scans.includes('main.js')) {
+        clearTimeout(timer)
+        watching.close(resolve)
+      }
+    })
+  })
+  const last = rounds[rounds.length - 1]
+  assert.ok(rounds[0].scans.includes('main.js') && rounds[0].scans.includes('other.js'))
+  assert.equal(last.scans.includes('other.js'), false, `other.js was scanned again: ${JSON.stringify(rounds)}`)
+  assert.equal(last.failed, true, 'the unchanged asset still holds the secret and still fails the build')
+  assert.deepEqual(last.files, [])
+})
