@@ -100,7 +100,7 @@ class CompilerGate {
       const state = new CompilationState(compilation)
       this.states.set(compilation, state)
       // Config and environment are read once per compilation, so a watch rebuild sees edits.
-      state.ready = this.prepare(compilation).then(
+      state.ready = this.prepare().then(
         (prepared) => Object.assign(state, prepared),
         (err) => {
           state.setupError = err
@@ -122,22 +122,31 @@ class CompilerGate {
     return this.logger
   }
 
-  /** Everything a compilation's scan needs that does not depend on its assets. */
-  async prepare(compilation) {
+  /** The config: loaded as the compilation starts, while webpack builds the modules. */
+  async prepare() {
     const { compiler, options } = this
     const configFile = options.config || options.configFile || null
     const config = await loadConfig({ cwd: compiler.context, configFile, overrides: configOverrides(options) })
     const report = gate.resolveReportOption(options.report, compiler.context)
+    return { config, report }
+  }
+
+  /**
+   * The environment, read when the assets are: by then every DefinePlugin has registered its
+   * definitions for this compilation (they do so in the `compilation` hook, after ours).
+   */
+  prepareEnvironment(compilation, state) {
+    const { compiler } = this
     const definitions = collectDefinitions(compiler, compilation, dotenvPrefixes(compiler))
-    const env = collectEnvironment(compiler, config, definitions)
+    const env = collectEnvironment(compiler, state.config, definitions)
     const bundlerConfig = webpackConfigFile(compiler.context)
     const wholesale = envLib.wholesaleDefineFindings(definitions.raw, {
       envNames: env.names,
       file: bundlerConfig,
       definer: 'DefinePlugin',
     }).map((f) => ({ ...f, file: path.relative(compiler.context, bundlerConfig).split(path.sep).join('/') }))
-    const scanner = this.scannerFor(env.info.knownSecrets, config.rules)
-    return { config, report, definitions, env, wholesale, scanner }
+    const scanner = this.scannerFor(env.info.knownSecrets, state.config.rules)
+    Object.assign(state, { definitions, env, wholesale, scanner })
   }
 
   scannerFor(knownSecrets, rules) {
@@ -158,7 +167,15 @@ class CompilerGate {
 
   async check(compilation, state) {
     await state.ready
+    if (!state.setupError && !state.env) {
+      try {
+        this.prepareEnvironment(compilation, state)
+      } catch (err) {
+        state.setupError = new Error(`could not read the build's environment: ${err.message}`)
+      }
+    }
     if (state.setupError) {
+      // a broken config (or environment) never means "no secrets": fail, and say why, once
       if (!state.setupReported) {
         state.setupReported = true
         state.failed = true
@@ -186,13 +203,13 @@ class CompilerGate {
       scanner: state.scanner,
       sources,
     }
+    const policy = JSON.stringify([state.config, options.knownSecrets, options.server])
+    if (this.resultCache.policy !== policy) this.resultCache = { policy, entries: new Map(), next: new Map() }
     const results = []
     if (state.passes === 1 && state.wholesale.length > 0) results.push(gate.scanAssets([], { ...options, extraFindings: state.wholesale }))
     for (const asset of assets) {
-      let gateAsset
       try {
-        gateAsset = toGateAsset(compilation, asset, server)
-        results.push(this.scanCached(state, gateAsset, options))
+        results.push(this.scanCached(toGateAsset(compilation, asset, server), options))
       } catch (err) {
         // Anything thrown here is a secretgate bug; the build must still not ship unjudged files.
         results.push({
@@ -221,13 +238,12 @@ class CompilerGate {
   /**
    * One asset through gate.scanAssets, or its result from an earlier compilation when its bytes,
    * map and name are the same and so are the config and the known secrets: in watch mode most
-   * assets (the vendor chunk, their maps) do not change from one rebuild to the next. A result
+   * assets (the vendor chunk, their maps) do not change from one rebuild to the next (the cache
+   * is emptied when the config or the known secrets change, see check). A result
    * with a file the core could not judge is never reused. Original locations are not part of
    * it: they are worked out again every time (a module's lines can move while the bundle stays).
    */
-  scanCached(state, asset, options) {
-    const policy = JSON.stringify([state.config, options.knownSecrets, options.server])
-    if (this.resultCache.policy !== policy) this.resultCache = { policy, entries: new Map(), next: new Map() }
+  scanCached(asset, options) {
     const hash = crypto.createHash('sha1')
     hash.update(`${asset.fileName}\0${asset.server}\0`)
     hash.update(asset.source)
