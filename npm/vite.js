@@ -369,7 +369,7 @@ function bundleToAssets(bundle, state, ownMaps) {
 }
 
 function runGate(state, assets, sources, extraFindings) {
-  return gate.scanAssets(assets, {
+  const result = gate.scanAssets(assets, {
     config: state.config,
     knownSecrets: state.envInfo.knownSecrets,
     scanner: getScanner(state),
@@ -378,6 +378,9 @@ function runGate(state, assets, sources, extraFindings) {
     server: state.serverPolicy,
     sources,
   })
+  // after an internal error the core replaced its instance: make a new Scanner next time
+  if (result.errors.some((e) => e.code === 'SECRETGATE_INTERNAL')) state.scanner = null
+  return result
 }
 
 /**
