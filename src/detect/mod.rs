@@ -11,9 +11,8 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::finding::Severity;
-use crate::rules::{self, Rule, Validator};
+use crate::rules::{self, Rule};
 use entropy::{is_placeholder, is_uuid, looks_like_words, randomness};
-use validate::JwtVerdict;
 
 /// A set of rule indices (up to 512 rules).
 #[derive(Default)]
@@ -291,58 +290,16 @@ fn run_rule(
         if generic && !generic_shape_ok(secret) {
             continue;
         }
-        let mut out_rule = rule;
-        let mut severity = rule.severity;
-        let mut detail = None;
-        match rule.validator {
-            Validator::None => {}
-            Validator::Crc32Base62 => {
-                if !validate::crc32_base62(secret) {
-                    continue;
-                }
+        let verdict = validate::check(rule, secret, &validate::Context { name: leaf, hints });
+        let (mut out_rule, severity, detail) = match verdict {
+            validate::Verdict::Reject => continue,
+            validate::Verdict::Accept => (rule, rule.severity, None),
+            validate::Verdict::Relabel { rule_id, severity, detail } => {
+                let r = rules::by_id(rule_id).unwrap_or(rule);
+                (r, severity.unwrap_or(r.severity), detail)
             }
-            Validator::Jwt => match validate::jwt(secret, hints.now_secs) {
-                JwtVerdict::Invalid => continue,
-                JwtVerdict::SupabaseServiceRole => {
-                    out_rule = rules::by_id("supabase-service-role-key").unwrap_or(rule);
-                    severity = out_rule.severity;
-                }
-                JwtVerdict::SupabaseAnon => {
-                    out_rule = rules::by_id("supabase-anon-key").unwrap_or(rule);
-                    severity = out_rule.severity;
-                }
-                JwtVerdict::Other { expired } => {
-                    if expired {
-                        severity = Severity::Warning;
-                        detail = Some("Its `exp` claim lies in the past, so it no longer works unless the issuer ignores expiry.".into());
-                    }
-                }
-            },
-            Validator::Pem => {
-                if !validate::pem(secret) {
-                    continue;
-                }
-                let named_key = leaf.is_some_and(|l| l.contains("private_key") || l.contains("privatekey"));
-                if hints.service_account && (named_key || secret.starts_with("-----BEGIN PRIVATE KEY-----")) {
-                    out_rule = rules::by_id("gcp-service-account-key").unwrap_or(rule);
-                }
-            }
-            Validator::DiscordId => {
-                if !validate::discord_id(secret) {
-                    continue;
-                }
-            }
-            Validator::UrlCredentials => {
-                if !validate::url_credentials(secret) {
-                    continue;
-                }
-            }
-            Validator::BasicAuth => {
-                if !validate::basic_auth(secret) {
-                    continue;
-                }
-            }
-        }
+        };
+        let mut severity = severity;
         if rule.id == "google-api-key" && is_firebase_context(cand) {
             out_rule = rules::by_id("firebase-web-api-key").unwrap_or(rule);
             severity = out_rule.severity;

@@ -5,6 +5,69 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD
 use base64::Engine as _;
 
 use super::entropy::is_placeholder;
+use super::FileHints;
+use crate::finding::Severity;
+use crate::rules::{Rule, Validator};
+
+/// What a validator knows besides the value.
+pub struct Context<'a> {
+    /// The lowercased last component of the name the value was assigned to.
+    pub name: Option<&'a str>,
+    /// Facts about the whole file.
+    pub hints: FileHints,
+}
+
+/// A validator's verdict on a pattern match.
+pub enum Verdict {
+    /// Not a secret after all.
+    Reject,
+    /// The rule stands.
+    Accept,
+    /// Report it as another rule (a JWT whose claims say Supabase `service_role`), optionally with
+    /// another severity and an extra sentence for the message.
+    Relabel {
+        /// The rule to report instead.
+        rule_id: &'static str,
+        /// Severity, when not that rule's default.
+        severity: Option<Severity>,
+        /// Extra sentence for the message.
+        detail: Option<String>,
+    },
+}
+
+/// Runs `rule`'s validator on `secret`. New validators are added here and in [`Validator`].
+pub fn check(rule: &Rule, secret: &str, cx: &Context<'_>) -> Verdict {
+    let accept = |ok: bool| if ok { Verdict::Accept } else { Verdict::Reject };
+    match rule.validator {
+        Validator::None => Verdict::Accept,
+        Validator::Crc32Base62 => accept(crc32_base62(secret)),
+        Validator::DiscordId => accept(discord_id(secret)),
+        Validator::UrlCredentials => accept(url_credentials(secret)),
+        Validator::BasicAuth => accept(basic_auth(secret)),
+        Validator::Jwt => match jwt(secret, cx.hints.now_secs) {
+            JwtVerdict::Invalid => Verdict::Reject,
+            JwtVerdict::SupabaseServiceRole => Verdict::Relabel { rule_id: "supabase-service-role-key", severity: None, detail: None },
+            JwtVerdict::SupabaseAnon => Verdict::Relabel { rule_id: "supabase-anon-key", severity: None, detail: None },
+            JwtVerdict::Other { expired: false } => Verdict::Accept,
+            JwtVerdict::Other { expired: true } => Verdict::Relabel {
+                rule_id: rule.id,
+                severity: Some(Severity::Warning),
+                detail: Some("Its `exp` claim lies in the past, so it no longer works unless the issuer ignores expiry.".into()),
+            },
+        },
+        Validator::Pem => {
+            if !pem(secret) {
+                return Verdict::Reject;
+            }
+            let named_key = cx.name.is_some_and(|l| l.contains("private_key") || l.contains("privatekey"));
+            if cx.hints.service_account && (named_key || secret.starts_with("-----BEGIN PRIVATE KEY-----")) {
+                Verdict::Relabel { rule_id: "gcp-service-account-key", severity: None, detail: None }
+            } else {
+                Verdict::Accept
+            }
+        }
+    }
+}
 
 /// CRC-32 (IEEE 802.3), as GitHub and npm use for their token checksums.
 pub fn crc32(data: &[u8]) -> u32 {
