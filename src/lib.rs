@@ -43,6 +43,9 @@ pub struct Options {
     /// Nesting limit for parsing JavaScript (default [`input::js::MAX_DEPTH`]); deeper files are
     /// scanned as text. Raising it is for measuring what the `.wasm` survives, not for users.
     pub max_depth: Option<usize>,
+    /// Always parse JavaScript, even when the raw bytes show nothing any rule could report.
+    /// Findings are the same either way; this exists to prove it (tests, the quality bench).
+    pub always_parse: bool,
 }
 
 /// A value from the environment that may end up in the output.
@@ -146,6 +149,7 @@ impl Scanner {
             service_account: text.contains("service_account"),
             now_secs: now_secs(),
             max_depth: opts.max_depth.unwrap_or(input::js::MAX_DEPTH),
+            fast_path: !opts.always_parse,
         };
         let mut stats = Stats { bytes: input.len(), ..Stats::default() };
         let mut findings = Vec::new();
@@ -185,7 +189,7 @@ impl Scanner {
         notes: &mut Vec<Note>,
         stats: &mut Stats,
     ) -> Vec<Hit> {
-        let cands = candidates(text, kind, name, base, hints.max_depth, notes);
+        let cands = candidates(text, kind, name, base, hints, notes);
         stats.strings += cands.len();
         let mut hits = Vec::new();
         for c in &cands {
@@ -388,9 +392,9 @@ fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str
 }
 
 /// The candidates of `text` as `kind`, falling back to text (with a note) when it does not parse.
-fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, max_depth: usize, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
+fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, hints: FileHints, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
     match kind {
-        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), max_depth, notes),
+        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), hints, notes),
         FileKind::Json => match input::json::collect(text, base) {
             Some(c) => c,
             None => {
@@ -411,7 +415,7 @@ fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, max_de
                 let sub = if s.json {
                     input::json::collect(body, base + s.start).unwrap_or_else(|| input::text::collect(body, base + s.start))
                 } else {
-                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, max_depth, notes)
+                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, hints, notes)
                 };
                 cands.extend(sub);
             }
@@ -427,9 +431,13 @@ fn js_or_text<'a>(
     name: &str,
     base: usize,
     dialect: Dialect,
-    max_depth: usize,
+    hints: FileHints,
     notes: &mut Vec<Note>,
 ) -> Vec<Candidate<'a>> {
+    if hints.fast_path && !input::fast::needs_parse(text, hints) {
+        return Vec::new();
+    }
+    let max_depth = hints.max_depth;
     // Chains of operators recurse like nesting does: the same budget scaled to their smaller frames.
     if let Some(why) = input::js::too_deep(text, max_depth, max_depth.saturating_mul(input::js::MAX_CHAIN) / input::js::MAX_DEPTH) {
         notes.push(Note {

@@ -33,6 +33,7 @@ struct JsOptions {
     source_map: Option<String>,
     show_secrets: bool,
     max_depth: Option<usize>,
+    always_parse: bool,
 }
 
 fn serializer() -> serde_wasm_bindgen::Serializer {
@@ -98,6 +99,7 @@ impl WasmScanner {
             source_map: js.source_map,
             show_secrets: js.show_secrets,
             max_depth: js.max_depth,
+            always_parse: js.always_parse,
         };
         to_js(&self.inner.scan(input, &opts))
     }

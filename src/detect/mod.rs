@@ -128,6 +128,8 @@ pub struct FileHints {
     pub now_secs: Option<f64>,
     /// Nesting limit for parsing JavaScript.
     pub max_depth: usize,
+    /// Skip parsing JavaScript whose raw bytes show nothing a rule could report.
+    pub fast_path: bool,
 }
 
 struct Compiled {
@@ -140,8 +142,8 @@ struct Compiled {
     /// Rules selected by their context regex.
     by_context: Vec<usize>,
     regexes: Vec<OnceLock<Option<regex::bytes::Regex>>>,
-    contexts: Vec<Option<regex::Regex>>,
-    not_secret_context: regex::Regex,
+    contexts: Vec<Option<regex::bytes::Regex>>,
+    not_secret_context: regex::bytes::Regex,
 }
 
 fn compiled() -> &'static Compiled {
@@ -183,13 +185,23 @@ fn compiled() -> &'static Compiled {
             always,
             by_context,
             regexes: rules.iter().map(|_| OnceLock::new()).collect(),
-            contexts: rules.iter().map(|r| r.context.map(|c| regex::Regex::new(c).expect("context regex"))).collect(),
-            not_secret_context: regex::Regex::new(
+            contexts: rules.iter().map(|r| r.context.map(|c| bytes_regex(c).expect("context regex"))).collect(),
+            not_secret_context: bytes_regex(
                 r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$",
             )
             .expect("not-secret regex"),
         }
     })
+}
+
+fn bytes_regex(p: &str) -> Result<regex::bytes::Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(p).unicode(false).build()
+}
+
+/// Does some rule that needs a name accept `leaf` (a lowercased last name component)?
+pub fn is_secret_context(leaf: &str) -> bool {
+    let c = compiled();
+    c.by_context.iter().any(|&r| c.contexts[r].as_ref().is_some_and(|re| re.is_match(leaf.as_bytes())))
 }
 
 fn regex_for(c: &Compiled, i: usize) -> Option<&regex::bytes::Regex> {
@@ -233,7 +245,7 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     }
     if let Some(leaf) = &leaf {
         for &r in &c.by_context {
-            if c.contexts[r].as_ref().is_some_and(|re| re.is_match(leaf)) {
+            if c.contexts[r].as_ref().is_some_and(|re| re.is_match(leaf.as_bytes())) {
                 selected.insert(r);
             }
         }
@@ -272,7 +284,7 @@ fn run_rule(
     let generic = rule.kind == crate::finding::Kind::Generic;
     if generic {
         if let Some(leaf) = leaf {
-            if c.not_secret_context.is_match(leaf) {
+            if c.not_secret_context.is_match(leaf.as_bytes()) {
                 return;
             }
         }

@@ -151,21 +151,25 @@ pub fn jwt(token: &str, now_secs: Option<f64>) -> JwtVerdict {
 /// A PEM private key block: a body of at least 40 base64 characters, lines of base64 only (or
 /// `Proc-Type`/`DEK-Info` headers of encrypted keys).
 pub fn pem(block: &str) -> bool {
-    let mut body = 0usize;
-    for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if line.starts_with("-----") || line.contains(':') {
-            continue;
+    // The body sits between the BEGIN line's closing dashes and `-----END`.
+    let Some(after_begin) = block.find("-----BEGIN").and_then(|b| block[b + 10..].find("-----").map(|e| b + 10 + e + 5)) else {
+        return false;
+    };
+    let end = block[after_begin..].find("-----END").map(|e| after_begin + e).unwrap_or(block.len());
+    let body = &block[after_begin..end];
+    let mut total = 0usize;
+    // Lines end in real newlines, or in `\n` escapes when the key sits in raw JS text.
+    for chunk in body.split(|c: char| c.is_whitespace()).flat_map(|l| l.split("\\n")).flat_map(|l| l.split("\\r")) {
+        let chunk = chunk.trim();
+        if chunk.is_empty() || chunk.contains(':') || chunk.contains(',') {
+            continue; // Proc-Type / DEK-Info headers of encrypted keys
         }
-        // Escaped newlines inside a JS string arrive decoded; literal `\n` sequences in text mode
-        // arrive as two characters and are split here.
-        for chunk in line.split("\\n").map(str::trim).filter(|c| !c.is_empty()) {
-            if !chunk.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
-                return false;
-            }
-            body += chunk.len();
+        if !chunk.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
+            return false;
         }
+        total += chunk.len();
     }
-    body >= 40
+    total >= 40
 }
 
 /// The first part of a Discord bot token is the bot's numeric user id in base64.

@@ -20,7 +20,7 @@ pub struct Script {
 
 fn tag_re() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex::bytes::RegexBuilder::new(r"<([A-Za-z][A-Za-z0-9\-]*)((?:[^>]{0,4096}?))>").unicode(false).build().expect("tag regex"))
+    RE.get_or_init(|| regex::bytes::RegexBuilder::new(r"<([A-Za-z][A-Za-z0-9\-]*)([^>]*)>").unicode(false).build().expect("tag regex"))
 }
 
 fn attr_re() -> &'static regex::bytes::Regex {

@@ -1,6 +1,7 @@
 //! One module per file kind. Each turns bytes into [`Candidate`]s: strings with the name they
 //! were given. JavaScript goes through swc; the others are small linear tokenizers.
 
+pub mod fast;
 pub mod html;
 pub mod js;
 pub mod json;

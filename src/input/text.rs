@@ -11,7 +11,7 @@ fn assignment() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
         regex::bytes::RegexBuilder::new(
-            r#"([A-Za-z_$][A-Za-z0-9_$.\-]{0,63})["']?[ \t]*(?:=|:|=>)[ \t]*(?:"([^"\r\n]{8,256})"|'([^'\r\n]{8,256})'|`([^`\r\n]{8,256})`|([^\s"'`,;{}()<>\[\]]{12,256}))"#,
+            r#"([A-Za-z_$][A-Za-z0-9_$.\-]*)["']?[ \t]*(?:=|:|=>)[ \t]*(?:"([^"\r\n]{8,})"|'([^'\r\n]{8,})'|`([^`\r\n]{8,})`|([^\s"'`,;{}()<>\[\]]{12,}))"#,
         )
         .unicode(false)
         .build()
@@ -27,6 +27,10 @@ pub fn collect(src: &str, base: usize) -> Vec<Candidate<'_>> {
         else {
             continue;
         };
+        // Bounds checked here rather than as regex repetition counts, which compile slowly.
+        if name.len() > 64 || value.len() > 256 {
+            continue;
+        }
         let (Some(name), Some(val)) = (src.get(name.start()..name.end()), src.get(value.start()..value.end())) else {
             continue;
         };
