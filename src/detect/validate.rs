@@ -4,7 +4,7 @@
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 
-use super::entropy::is_placeholder;
+use super::entropy::{is_placeholder, looks_like_words, randomness};
 use super::FileHints;
 use crate::finding::Severity;
 use crate::rules::{Rule, Validator};
@@ -44,11 +44,29 @@ pub fn check(rule: &Rule, secret: &str, cx: &Context<'_>) -> Verdict {
         Validator::DiscordId => accept(discord_id(secret)),
         Validator::UrlCredentials => accept(url_credentials(secret)),
         Validator::BasicAuth => accept(basic_auth(secret)),
+        Validator::StripeKey => stripe_key(secret, cx),
+        Validator::GoogleApiKey => google_api_key(cx),
+        Validator::Base64Json => accept(base64_json(rule, secret)),
+        Validator::Password => accept(connection_password(secret)),
+        Validator::UserPass => accept(user_pass(secret)),
+        Validator::Bech32 => accept(bech32(secret)),
         Validator::Jwt => match jwt(secret, cx.hints.now_secs) {
             JwtVerdict::Invalid => Verdict::Reject,
+            JwtVerdict::Auth0Management { expired } => Verdict::Relabel {
+                rule_id: "auth0-management-token",
+                severity: expired.then_some(Severity::Warning),
+                detail: Some(if expired {
+                    "Its `exp` claim lies in the past, so it no longer works unless the issuer ignores expiry.".into()
+                } else {
+                    jwt_claims_detail(secret).unwrap_or_else(|| "Its audience is the tenant's Management API.".into())
+                }),
+            },
+            JwtVerdict::Other { expired: false } => match jwt_claims_detail(secret) {
+                Some(detail) => Verdict::Relabel { rule_id: rule.id, severity: None, detail: Some(detail) },
+                None => Verdict::Accept,
+            },
             JwtVerdict::SupabaseServiceRole => Verdict::Relabel { rule_id: "supabase-service-role-key", severity: None, detail: None },
             JwtVerdict::SupabaseAnon => Verdict::Relabel { rule_id: "supabase-anon-key", severity: None, detail: None },
-            JwtVerdict::Other { expired: false } => Verdict::Accept,
             JwtVerdict::Other { expired: true } => Verdict::Relabel {
                 rule_id: rule.id,
                 severity: Some(Severity::Warning),
@@ -108,6 +126,11 @@ pub enum JwtVerdict {
     SupabaseServiceRole,
     /// Supabase `anon`.
     SupabaseAnon,
+    /// An Auth0 Management API token (audience `https://<tenant>/api/v2/`).
+    Auth0Management {
+        /// `exp` lies before `now`.
+        expired: bool,
+    },
     /// Any other token; `expired` when `exp` is in the past (relative to `now`).
     Other {
         /// `exp` lies before `now`.
@@ -145,6 +168,14 @@ pub fn jwt(token: &str, now_secs: Option<f64>) -> JwtVerdict {
         (Some(exp), Some(now)) => exp < now,
         _ => false,
     };
+    let audiences: Vec<&str> = match payload.get("aud") {
+        Some(serde_json::Value::String(a)) => vec![a.as_str()],
+        Some(serde_json::Value::Array(list)) => list.iter().filter_map(|a| a.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    if iss.contains("auth0.com") && audiences.iter().any(|a| a.ends_with("/api/v2/")) {
+        return JwtVerdict::Auth0Management { expired };
+    }
     JwtVerdict::Other { expired }
 }
 
@@ -158,18 +189,45 @@ pub fn pem(block: &str) -> bool {
     let end = block[after_begin..].find("-----END").map(|e| after_begin + e).unwrap_or(block.len());
     let body = &block[after_begin..end];
     let mut total = 0usize;
+    let mut b64 = String::new();
+    let mut headers = false;
     // Lines end in real newlines, or in `\n` escapes when the key sits in raw JS text.
     for chunk in body.split(|c: char| c.is_whitespace()).flat_map(|l| l.split("\\n")).flat_map(|l| l.split("\\r")) {
         let chunk = chunk.trim();
         if chunk.is_empty() || chunk.contains(':') || chunk.contains(',') {
+            headers |= !chunk.is_empty();
             continue; // Proc-Type / DEK-Info headers of encrypted keys
         }
         if !chunk.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
             return false;
         }
         total += chunk.len();
+        // A PGP armor's CRC-24 line (`=abcd`) is not part of the key.
+        if !(chunk.starts_with('=') && chunk.len() == 5) {
+            b64.push_str(chunk);
+        }
     }
-    total >= 40
+    total >= 40 && pem_structure(block, &b64, headers)
+}
+
+/// When the body decodes, it must start like the key its label names: a DER `SEQUENCE` (PKCS#1,
+/// PKCS#8, SEC1, encrypted PKCS#8), OpenSSH's magic, or an OpenPGP packet. Bodies that do not
+/// decode whole (a key pasted with odd wrapping) get the benefit of the doubt; legacy encrypted
+/// PEM and PGP armor headers mean the body is not inspected.
+fn pem_structure(block: &str, b64: &str, headers: bool) -> bool {
+    let label = block.find("-----BEGIN ").map(|b| &block[b + 11..]).and_then(|r| r.split("-----").next()).unwrap_or("");
+    if headers && !label.starts_with("PGP ") {
+        return true;
+    }
+    let Ok(der) = STANDARD.decode(b64) else { return true };
+    let Some(&first) = der.first() else { return false };
+    if label.starts_with("OPENSSH ") {
+        der.starts_with(b"openssh-key-v1\0")
+    } else if label.starts_with("PGP ") {
+        first & 0x80 != 0
+    } else {
+        first == 0x30
+    }
 }
 
 /// The first part of a Discord bot token is the bot's numeric user id in base64.
@@ -208,10 +266,22 @@ pub fn url_credentials(url: &str) -> bool {
 
 /// `Basic <base64>` that decodes to `user:password` with a real-looking password.
 pub fn basic_auth(b64: &str) -> bool {
-    let Ok(bytes) = STANDARD.decode(b64).or_else(|_| STANDARD_NO_PAD.decode(b64.trim_end_matches('='))) else {
-        return false;
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    // Decoding is bounded: a value encoded twice is looked into once more, never further.
+    let mut current = b64.to_string();
+    let mut text = String::new();
+    for _ in 0..MAX_DECODE_DEPTH {
+        let Ok(bytes) = STANDARD.decode(&current).or_else(|_| STANDARD_NO_PAD.decode(current.trim_end_matches('='))) else {
+            return false;
+        };
+        let Ok(decoded) = String::from_utf8(bytes) else { return false };
+        let again = decoded.len() >= 12 && decoded.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        if !again {
+            text = decoded;
+            break;
+        }
+        current = decoded;
+    }
+    let text = text.as_str();
     match text.split_once(':') {
         Some((user, pw)) => {
             !user.is_empty()
@@ -221,6 +291,155 @@ pub fn basic_auth(b64: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// How many base64 layers a credential is unwrapped through.
+pub const MAX_DECODE_DEPTH: usize = 2;
+
+/// Stripe's prefixes are shared: Paystack keys are `sk_live_` plus 40 lowercase hex characters
+/// (Stripe bodies are mixed-case base62), Clerk publishable keys are `pk_` plus the base64 of
+/// their Frontend API host and a `$`, and Clerk secret keys differ from Stripe's only by name.
+fn stripe_key(secret: &str, cx: &Context<'_>) -> Verdict {
+    let mut parts = secret.splitn(3, '_');
+    let (Some(kind), Some(mode), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+        return Verdict::Reject;
+    };
+    if body.len() == 40 && body.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Verdict::Reject;
+    }
+    if kind == "pk" && clerk_frontend_host(body) {
+        return Verdict::Relabel { rule_id: "clerk-publishable-key", severity: None, detail: None };
+    }
+    if kind == "sk" && cx.name.is_some_and(|n| n.contains("clerk")) {
+        let severity = (mode == "test").then_some(Severity::Warning);
+        return Verdict::Relabel { rule_id: "clerk-secret-key", severity, detail: None };
+    }
+    Verdict::Accept
+}
+
+/// A Clerk publishable key's body: base64 of a host name followed by `$`.
+pub fn clerk_frontend_host(body: &str) -> bool {
+    let Ok(bytes) = STANDARD_NO_PAD.decode(body.trim_end_matches('=')) else { return false };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    let Some(host) = text.strip_suffix('$') else { return false };
+    host.contains('.') && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+}
+
+/// The context regex of a rule that only other rules' validators produce.
+fn derived_context(rule_id: &str) -> Option<&'static regex::Regex> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static CACHE: OnceLock<HashMap<&'static str, regex::Regex>> = OnceLock::new();
+    CACHE
+        .get_or_init(|| {
+            crate::rules::all()
+                .iter()
+                .filter(|r| r.pattern.is_empty())
+                .filter_map(|r| Some((r.id, regex::Regex::new(r.context?).ok()?)))
+                .collect()
+        })
+        .get(rule_id)
+}
+
+/// A Google API key is the same shape whatever it unlocks; the name it was given tells a Gemini
+/// key (billed model calls: a secret) from a Maps key (browser use by design).
+fn google_api_key(cx: &Context<'_>) -> Verdict {
+    let Some(name) = cx.name else { return Verdict::Accept };
+    for id in ["google-gemini-api-key", "google-maps-api-key"] {
+        if derived_context(id).is_some_and(|re| re.is_match(name)) {
+            return Verdict::Relabel { rule_id: id, severity: None, detail: None };
+        }
+    }
+    Verdict::Accept
+}
+
+/// The body after the rule's prefix is base64 (standard or URL-safe) of a JSON object, optionally
+/// followed by `_` and a checksum (1Password service account tokens, Sentry org tokens).
+pub fn base64_json(rule: &Rule, secret: &str) -> bool {
+    let body = rule.prefixes.iter().find_map(|p| secret.strip_prefix(p)).unwrap_or(secret);
+    let decodes = |part: &str| -> bool {
+        let part = part.trim_end_matches('=');
+        let bytes = URL_SAFE_NO_PAD.decode(part).or_else(|_| STANDARD_NO_PAD.decode(part));
+        bytes.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some_and(|v| v.is_object())
+    };
+    decodes(body) || body.rsplit_once('_').is_some_and(|(head, _)| decodes(head))
+}
+
+/// A password from a connection string or JDBC URL: not a template or a documented default.
+pub fn connection_password(pw: &str) -> bool {
+    pw.len() >= 6 && !weak_placeholder_password(pw) && !pw.starts_with('{') && !pw.starts_with('@')
+}
+
+/// `user:password` typed out in code (and encoded at run time, `btoa("user:pass")`): the user is
+/// a plain name, the password is not a placeholder, a word, a path or another `a:b` pair.
+pub fn user_pass(text: &str) -> bool {
+    let Some((user, pw)) = text.split_once(':') else { return false };
+    let scheme = matches!(
+        user.to_ascii_lowercase().as_str(),
+        "http" | "https" | "urn" | "mailto" | "data" | "javascript" | "bearer" | "basic" | "token"
+    );
+    !user.is_empty()
+        && !scheme
+        && pw.len() >= 6
+        && !pw.contains(':')
+        && !pw.contains("//")
+        && !weak_placeholder_password(pw)
+        && !looks_like_words(pw.as_bytes())
+        && randomness(pw.as_bytes()) >= 0.6
+        && pw.bytes().any(|b| !b.is_ascii_alphabetic())
+        && pw.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Bech32 (BIP 173) checksum, as age secret keys carry.
+pub fn bech32(s: &str) -> bool {
+    const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    let lower = s.to_ascii_lowercase();
+    let Some(sep) = lower.rfind('1') else { return false };
+    let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut values: Vec<u32> = hrp.bytes().map(|b| (b >> 5) as u32).collect();
+    values.push(0);
+    values.extend(hrp.bytes().map(|b| (b & 31) as u32));
+    for b in data.bytes() {
+        let Some(v) = CHARSET.iter().position(|&c| c == b) else { return false };
+        values.push(v as u32);
+    }
+    let mut chk: u32 = 1;
+    for v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x1ff_ffff) << 5) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk == 1
+}
+
+/// A sentence about what a JWT's claims grant, when they say something a reader should weigh:
+/// an admin or service role, or write and admin scopes.
+pub fn jwt_claims_detail(token: &str) -> Option<String> {
+    let payload = b64url_json(token.split('.').nth(1)?)?;
+    let mut grants: Vec<String> = Vec::new();
+    for key in ["role", "roles", "scope", "scp", "permissions"] {
+        let values: Vec<String> = match payload.get(key) {
+            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+            Some(serde_json::Value::Array(list)) => list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            _ => continue,
+        };
+        for v in values {
+            let l = v.to_ascii_lowercase();
+            if ["admin", "service", "write", "delete", "root", "owner", "superuser", "update", "create"].iter().any(|w| l.contains(w)) {
+                grants.push(format!("`{key}: {v}`"));
+            }
+        }
+    }
+    grants.truncate(4);
+    (!grants.is_empty()).then(|| format!("Its claims grant {}.", grants.join(", ")))
 }
 
 #[cfg(test)]
@@ -236,5 +455,40 @@ mod tests {
     fn basic_auth_rejects_documentation_passwords() {
         assert!(!basic_auth("dXNlcjpwYXNzd29yZA==")); // user:password
         assert!(basic_auth("c3ZjOnV5WjNZeHdndHFodGpSdFE="));
+    }
+
+    #[test]
+    fn basic_auth_unwraps_at_most_two_layers() {
+        let once = STANDARD.encode("svc:uyZ3YxwgtqhtjRtQ");
+        let twice = STANDARD.encode(&once);
+        let thrice = STANDARD.encode(&twice);
+        assert!(basic_auth(&once));
+        assert!(basic_auth(&twice));
+        assert!(!basic_auth(&thrice));
+    }
+
+    #[test]
+    fn bech32_checks_the_checksum() {
+        // BIP 173's own valid test string.
+        assert!(bech32("A12UEL5L"));
+        assert!(!bech32("A12UEL5M"));
+    }
+
+    #[test]
+    fn clerk_hosts_and_user_pass() {
+        assert!(clerk_frontend_host(&STANDARD_NO_PAD.encode("clerk.shop.test$")));
+        assert!(!clerk_frontend_host("Zv43FnEEBl91VQAJVPmAT3Bl"));
+        assert!(user_pass("svc_reports:Qh7-vR2pL9wK4m"));
+        assert!(!user_pass("admin:password"));
+        assert!(!user_pass("urn:ietf:params:oauth"));
+        assert!(!user_pass("https://example.com"));
+    }
+
+    #[test]
+    fn pem_structure_follows_the_label() {
+        let rsa = format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", STANDARD.encode([0x30u8; 48]));
+        let not_der = format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", STANDARD.encode([0x41u8; 48]));
+        assert!(pem(&rsa));
+        assert!(!pem(&not_der));
     }
 }

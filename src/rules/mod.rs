@@ -11,7 +11,11 @@ mod cloud;
 mod comms;
 mod data;
 mod generic;
+mod identity;
+mod maps;
+mod monitoring;
 mod payments;
+mod productivity;
 mod source;
 
 /// How a candidate match is checked after its pattern matched.
@@ -31,6 +35,20 @@ pub enum Validator {
     UrlCredentials,
     /// `Basic <base64>`: decodes to `user:password`.
     BasicAuth,
+    /// Stripe-shaped `sk_`/`rk_`/`pk_` keys: a 40-hex body is Paystack's, a publishable body that
+    /// decodes to `host$` is Clerk's, and a secret named for Clerk is Clerk's.
+    StripeKey,
+    /// A Google API key: named for Gemini it is a Gemini key (a secret), named for Maps it is a
+    /// Maps key (publishable).
+    GoogleApiKey,
+    /// The part after the prefix (up to an `_` checksum) is base64 of a JSON object.
+    Base64Json,
+    /// A password taken from a connection string: not a placeholder or a documented default.
+    Password,
+    /// `user:password` in plain text: a real-looking password.
+    UserPass,
+    /// A Bech32 string (age keys): the checksum must hold.
+    Bech32,
 }
 
 /// One detector.
@@ -85,6 +103,10 @@ pub fn all() -> &'static [&'static Rule] {
             source::RULES,
             comms::RULES,
             data::RULES,
+            monitoring::RULES,
+            identity::RULES,
+            maps::RULES,
+            productivity::RULES,
             generic::RULES,
         ] {
             v.extend(family.iter());

@@ -97,7 +97,8 @@ fn examples_are_found_in_every_shape() {
                 }
             }
             // As plain text too (a `.env`-style line).
-            let text = format!("{name}={value}\n");
+            // A `.env` line; values with spaces are quoted, as dotenv files quote them.
+            let text = if value.contains(' ') { format!("{name}=\"{value}\"\n") } else { format!("{name}={value}\n") };
             let report = scan(text.as_bytes(), &Options { file: "notes.txt".into(), kind: Some(FileKind::Text), ..Options::default() });
             if !value.contains('\n') && !report.findings.iter().any(|f| f.rule_id == r.id) {
                 failures.push(format!("{} not found in text: {text:?}", r.id));
@@ -122,4 +123,29 @@ fn negatives_are_not_found_in_any_shape() {
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn context_rules_have_no_keywords() {
+    // The engine selects a rule by keyword OR by context: a keyword would let a context rule run
+    // on unnamed strings, where its shape-only pattern matches hashes.
+    for r in all() {
+        if r.context.is_some() && !r.pattern.is_empty() {
+            assert!(r.keywords.is_empty(), "{} has a context and keywords", r.id);
+        }
+        for kw in r.keywords {
+            assert_eq!(*kw, kw.to_ascii_lowercase(), "{}: keywords are lowercase", r.id);
+            assert!(kw.len() >= 3, "{}: keyword {kw:?} is too short to be selective", r.id);
+        }
+    }
+}
+
+#[test]
+fn publishable_rules_are_info_and_say_what_still_matters() {
+    for r in all() {
+        if r.kind == crate::finding::Kind::Publishable {
+            assert_eq!(r.severity, crate::finding::Severity::Info, "{}", r.id);
+            assert!(r.allows.contains("ublic") || r.allows.contains("eant for"), "{}: say why it is safe", r.id);
+        }
+    }
 }
