@@ -13,6 +13,7 @@ const { runPool, defaultJobs } = require('./pool.js')
 const { gitFolderFinding, DEPLOY_RULES } = require('./deploy-check.js')
 const { applySuppressions, readBaseline, writeBaseline, staleBaselineEntries } = require('./suppress.js')
 const report = require('./report.js')
+const { groupFindings } = require('./group.js')
 
 const pkg = require('../package.json')
 
@@ -319,6 +320,8 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
   }
 
   findings.sort(report.compareFindings)
+  // one finding per secret: a bundle and its map, or two chunks, are locations of the same one
+  findings = groupFindings(findings)
   const byFileCode = (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   notes.sort(byFileCode)
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))

@@ -9,6 +9,7 @@ const path = require('node:path')
 const { failsAt, applyRuleLevels } = require('./config.js')
 const { matchAny } = require('./glob.js')
 const { applySuppressions } = require('./suppress.js')
+const { groupFindings } = require('./group.js')
 const { isBinary, kindOf } = require('./walk.js')
 const { checkDeployFile } = require('./deploy-check.js')
 
@@ -155,6 +156,8 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
   }
   let all = applyRuleLevels([...findings, ...extraFindings.filter((f) => !matchAny(config.ignore || [], [f.file]))], coreUnknownRules(config.rules))
   all = applySuppressions(all, config, { baseline })
+  // one finding per secret: the same key in a chunk and its map is one problem with two locations
+  all = groupFindings(all)
   stats.ms = performance.now() - started
   let version = null
   let coreVersion = null
@@ -212,6 +215,7 @@ function mergeResults(results) {
     out.coreVersion = out.coreVersion || r.coreVersion || null
     out.failOn = r.failOn || out.failOn
   }
+  out.findings = groupFindings(out.findings)
   return out
 }
 

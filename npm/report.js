@@ -59,6 +59,12 @@ function isPlainRelative(p) {
     !p.startsWith('../')
 }
 
+/** The other copies of a grouped finding's secret (npm/group.js), without the one it shows. */
+function otherLocations(f) {
+  if (!Array.isArray(f.locations)) return []
+  return f.locations.filter((l) => !(l.file === f.file && l.line === f.line && l.column === f.column))
+}
+
 /** The location to show first: the original source when the map gave a usable one. */
 function primaryLocation(f) {
   const o = f.original
@@ -200,6 +206,12 @@ function formatHuman(result, { color = false, sources = null, quiet = false } = 
       if (f.original && f.original.file) {
         lines.push(`  ${c.dim('from')} ${f.original.file}:${f.original.line}:${f.original.column}`)
       }
+      const others = otherLocations(f)
+      if (others.length) {
+        const shown = others.slice(0, 5).map((l) => `${l.file}:${l.line}:${l.column}`)
+        if (others.length > 5) shown.push(`and ${others.length - 5} more`)
+        lines.push(`  ${c.dim('also at')} ${shown.join(', ')}`)
+      }
       const details = []
       if (f.secret) details.push(`secret ${c.magenta(f.secret)}`)
       if (f.envVar) details.push(`env ${f.envVar}`)
@@ -331,6 +343,14 @@ function formatSarif(result) {
       r.locations.push(sarifLocation(f.file, bundle))
       if (f.original && f.original.file) {
         r.relatedLocations = [{ id: 1, ...sarifLocation(f.original.file, { startLine: f.original.line, startColumn: f.original.column }, 'original source') }]
+      }
+    }
+    // the same secret elsewhere in the output (grouped duplicates): each copy must go
+    const others = otherLocations(f)
+    if (others.length) {
+      r.relatedLocations = r.relatedLocations || []
+      for (const l of others) {
+        r.relatedLocations.push({ id: r.relatedLocations.length + 1, ...sarifLocation(l.file, { startLine: l.line, startColumn: l.column }, 'the same secret, also shipped here') })
       }
     }
     if (f.suppressed) {
