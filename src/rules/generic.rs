@@ -8,7 +8,7 @@ use crate::rule;
 pub const RULES: &[Rule] = &[
     rule! {
         id: "private-key", provider: "Generic", title: "Private key (PEM, OpenSSH or PGP block)", kind: Secret,
-        severity: Error, keywords: &["private key-----"],
+        severity: Error, keywords: &["private key-----", "private key block-----"],
         pattern: r"(-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s\\:,.\-]{40,}?-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----)",
         prefixes: &[
             "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----", "-----BEGIN DSA PRIVATE KEY-----",

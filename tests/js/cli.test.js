@@ -14,12 +14,13 @@ const { runCli, tempDir, writeTree, fixtureCopy, parseJson, assertNoSecret, make
 
 after(h.cleanupTempDirs)
 
-/** Findings whose redacted secret is the visible head of `key` (how a test finds "its" key). */
+/** Findings whose redacted secret is the visible head of `key` (how a test finds "its" key), one
+ * per copy: a grouped finding (npm/group.js) lists every place the same secret ships. */
 function findingsFor(report, key) {
   return report.findings.filter((f) => {
     const head = String(f.secret || '').split('\u2026')[0]
     return head.length >= 4 && key.startsWith(head)
-  })
+  }).flatMap((f) => (f.locations || [f]).map((l) => ({ ...f, file: l.file, line: l.line, column: l.column, original: l.original })))
 }
 
 function only(list, what) {
