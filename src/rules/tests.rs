@@ -7,7 +7,8 @@ use crate::{scan, FileKind, Options};
 /// JS string escaping for a quote character.
 fn escape(value: &str, quote: char) -> String {
     let mut out = String::new();
-    for c in value.chars() {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
@@ -16,7 +17,8 @@ fn escape(value: &str, quote: char) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '$' if quote == '`' => out.push_str("\\$"),
+            // Only `${` opens a substitution; a lone `$` stays as bundlers print it.
+            '$' if quote == '`' && chars.peek() == Some(&'{') => out.push_str("\\$"),
             c => out.push(c),
         }
     }
