@@ -2,6 +2,7 @@
 // Seed inputs for the fuzz targets (scripts/fuzz.js) and the reliability tests: small JS, HTML,
 // JSON, CSS, source-map and text files holding fake keys made at run time, so the repository
 // never stores a key-shaped literal (the committed corpus is an xz archive for the same reason).
+const crypto = require('node:crypto')
 const { fakeKeys, randomFrom, BASE62 } = require('../../js/helpers/fake-keys.js')
 
 const B64URL = BASE62 + '-_'
@@ -12,11 +13,10 @@ function jwt(role = 'service_role') {
   return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ iss: 'supabase', role, iat: 1700000000, exp: 4102444800 })}.${randomFrom(B64URL, 43)}`
 }
 
-/** A PEM private key block with random base64 lines (not a real key). */
-function pem() {
-  const lines = []
-  for (let i = 0; i < 8; i++) lines.push(randomFrom(BASE62 + '+/', 64))
-  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----`
+/** A freshly generated private key in PEM (PKCS#8), never used for anything. */
+function pem(type = 'ec') {
+  const opts = type === 'ec' ? { namedCurve: 'P-256' } : type === 'rsa' ? { modulusLength: 1024 } : {}
+  return crypto.generateKeyPairSync(type, opts).privateKey.export({ type: 'pkcs8', format: 'pem' }).trim()
 }
 
 /** One fake key of every generator, by name. */
@@ -25,7 +25,7 @@ function allKeys() {
   for (const [name, make] of Object.entries(fakeKeys)) out[name] = name === 'hex' ? make(40) : make()
   out.jwt = jwt()
   out.pem = pem()
-  out.urlCreds = `postgres://admin:${randomFrom(BASE62, 20)}@db.example.internal:5432/app`
+  out.urlCreds = `postgres://admin:${randomFrom(BASE62, 20)}@db.prod-cluster.net:5432/app`
   return out
 }
 
