@@ -52,12 +52,20 @@ if (isMainThread) {
     for (const [name, v] of rows) console.log(`${name.padEnd(20)} ${v}`)
   }
   if (inWorker) {
-    const w = new Worker(__filename, { workerData: { names, max } })
-    w.on('message', print)
-    w.on('error', (e) => {
-      console.error(e)
-      process.exitCode = 1
-    })
+    // One worker per shape: every trap leaves its instance behind (see docs/reliability.md), so a
+    // long search in one worker would run out of memory.
+    const all = names.length ? names : require('./shapes.js').list().map((s) => s.name)
+    const rows = []
+    const next = (i) => {
+      if (i >= all.length) return print(rows)
+      const w = new Worker(__filename, { workerData: { names: [all[i]], max } })
+      w.on('message', (r) => rows.push(...r))
+      w.on('error', (e) => {
+        rows.push([all[i], `error: ${e.message}`])
+      })
+      w.on('exit', () => next(i + 1))
+    }
+    next(0)
   } else print(measure(names, max))
 } else {
   parentPort.postMessage(measure(workerData.names, workerData.max))
