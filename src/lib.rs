@@ -157,8 +157,13 @@ impl Scanner {
             self.scan_source_map(&text, opts, hints, &mut findings, &mut notes, &mut stats);
         } else {
             let hits = self.hits_for(&text, kind, &opts.file, 0, hints, &mut notes, &mut stats);
-            let index = LineIndex::new(&text);
-            let map = opts.source_map.as_deref().and_then(|m| locate::BundleMap::parse(m, &opts.file, &mut notes));
+            // Line index and source map cost time on big files: only build them for findings.
+            let (index, map) = if hits.is_empty() {
+                (LineIndex::empty(), None)
+            } else {
+                let map = opts.source_map.as_deref().and_then(|m| locate::BundleMap::parse(m, &opts.file, &mut notes));
+                (LineIndex::new(&text), map)
+            };
             for hit in hits {
                 let mut f = self.finding(hit, &text, &index, &opts.file, opts.show_secrets);
                 if let Some(map) = &map {
@@ -323,7 +328,7 @@ impl Scanner {
                 return;
             }
         };
-        let map_index = LineIndex::new(text);
+        let mut map_index: Option<LineIndex> = None;
         let contents_at = text.find("\"sourcesContent\"").unwrap_or(0);
         for (i, content) in raw.sources_content.iter().enumerate() {
             let Some(content) = content else { continue };
@@ -349,6 +354,7 @@ impl Scanner {
                 let escaped = serde_json::to_string(&secret).unwrap_or_default();
                 let escaped = escaped.trim_matches('"');
                 let at = text[contents_at..].find(escaped).map(|p| contents_at + p).unwrap_or(contents_at);
+                let map_index = map_index.get_or_insert_with(|| LineIndex::new(text));
                 let (line, column) = map_index.position(text, at);
                 let (end_line, end_column) = map_index.position(text, at + escaped.len().min(text.len() - at));
                 f.line = line;

@@ -69,19 +69,26 @@ fn any_hit(cand: &Candidate<'_>, hints: FileHints) -> bool {
 
 /// Does `text` need parsing? `false` means no rule can report anything in it.
 pub fn needs_parse(text: &str, hints: FileHints) -> bool {
+    parse_reason(text, hints).is_some()
+}
+
+/// Why `text` needs parsing (for profiling the fast path), or `None`.
+pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
     let b = text.as_bytes();
     // 1. Every rule over the raw text: keyword rules where their keyword occurs.
-    if any_hit(&Candidate::exact(Cow::Borrowed(text), 0, None, None), hints) {
-        return true;
+    let mut raw = Vec::new();
+    detect::detect(&Candidate::exact(Cow::Borrowed(text), 0, None, None), hints, &mut raw);
+    if let Some(h) = raw.first() {
+        return Some(format!("raw {} at {}", h.rule.id, h.start));
     }
-    // 2. Escapes hiding ASCII, and escaped slashes in URLs.
-    if has_hiding_escape(b) {
-        return true;
+    // 2. Text behind escapes: the rules over each escaped region, decoded.
+    if let Some(at) = escaped_hit(b, hints) {
+        return Some(format!("escaped text at {at}"));
     }
     // 3. Strings assigned to a secret-looking name. Every quote is looked at on its own (no
     // skipping of string bodies), so a stray quote in a regex or comment cannot hide the rest.
     let mut verdicts: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
-    for q in memchr_all(b, QUOTES) {
+    for q in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
         let Some((ns, ne)) = name_before(b, q) else { continue };
         // Minified names are short; no rule cares about a name under three characters.
         if ne - ns < 3 {
@@ -90,11 +97,11 @@ pub fn needs_parse(text: &str, hints: FileHints) -> bool {
         let name = &text[ns..ne];
         let secret = *verdicts.entry(name).or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
         if secret && named_secret_assignment(text, q, (ns, ne), hints) {
-            return true;
+            return Some(format!("assignment to {name} at {q}"));
         }
     }
     // 4. Joined strings: `"a" + "b"`, `"a".concat("b")`.
-    for p in memchr_all(b, b"+.") {
+    for p in memchr::memchr2_iter(b'+', b'.', b) {
         let is_join = if b[p] == b'+' { true } else { b[p..].starts_with(b".concat(") };
         if !is_join {
             continue;
@@ -108,36 +115,75 @@ pub fn needs_parse(text: &str, hints: FileHints) -> bool {
         }
         let Some(open) = literal_before(b, k - 1) else { continue };
         if joined_chain(text, open, k - 1, hints) {
-            return true;
+            return Some(format!("joined strings at {open}"));
         }
     }
-    false
+    None
 }
 
-/// Positions of every byte in `set`.
-fn memchr_all<'b>(b: &'b [u8], set: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
-    b.iter().enumerate().filter(move |(_, c)| set.contains(c)).map(|(i, _)| i)
-}
-
-/// `\u00XX` or `\xXX` escaping a printable ASCII character, or `:\/\/`.
-fn has_hiding_escape(b: &[u8]) -> bool {
-    let hex = |c: u8| c.is_ascii_hexdigit();
+/// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
+/// escapes stay as they are, so a PEM body's `\n` still reads as it does in raw text.
+fn decode_escapes(w: &[u8]) -> String {
+    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+    let mut out = String::with_capacity(w.len());
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'\\') {
-        let p = i + off;
-        let rest = &b[p + 1..];
-        let printable = match rest {
-            [b'u', b'0', b'0', h, l, ..] if hex(*h) && hex(*l) => (b'2'..=b'7').contains(h) && *h != b'7' || (*h == b'7' && *l != b'f'),
-            [b'x', h, l, ..] if hex(*h) && hex(*l) => (b'3'..=b'7').contains(h) && !(*h == b'7' && *l == b'f'),
-            [b'/', b'\\', b'/', ..] if p > 0 && b[p - 1] == b':' => true,
-            _ => false,
-        };
-        if printable {
-            return true;
+    while i < w.len() {
+        if w[i] == b'\\' && i + 1 < w.len() {
+            let decoded = match w[i + 1] {
+                b'x' if i + 4 <= w.len() => hex(&w[i + 2..i + 4]).map(|c| (c, 4)),
+                b'u' if w.get(i + 2) == Some(&b'{') => {
+                    let close = w[i + 3..].iter().take(8).position(|&c| c == b'}');
+                    close.and_then(|n| hex(&w[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
+                }
+                b'u' if i + 6 <= w.len() => hex(&w[i + 2..i + 6]).map(|c| (c, 6)),
+                b'/' => Some((u32::from(b'/'), 2)),
+                _ => None,
+            };
+            if let Some((c, len)) = decoded {
+                if let Some(ch) = char::from_u32(c) {
+                    out.push(ch);
+                    i += len;
+                    continue;
+                }
+            }
         }
-        i = p + 2;
+        // Copy one UTF-8 character.
+        let len = match w[i] {
+            0x00..=0x7f => 1,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+        let end = (i + len).min(w.len());
+        out.push_str(&String::from_utf8_lossy(&w[i..end]));
+        i = end;
     }
-    false
+    out
+}
+
+/// Runs the rules over every region around escapes, decoded. Overlapping regions are merged,
+/// so each byte is decoded and checked at most once.
+fn escaped_hit(b: &[u8], hints: FileHints) -> Option<usize> {
+    // Back to the start of a literal that an escape sits in, forward over a whole PEM block.
+    const BEFORE: usize = 256;
+    const AFTER: usize = 4096;
+    let mut escapes = memchr::memchr_iter(b'\\', b).filter(|&i| matches!(b.get(i + 1), Some(b'x' | b'u' | b'/'))).peekable();
+    while let Some(first) = escapes.next() {
+        let start = first.saturating_sub(BEFORE);
+        let mut end = (first + AFTER).min(b.len());
+        while let Some(&next) = escapes.peek() {
+            if next > end {
+                break;
+            }
+            end = (next + AFTER).min(b.len());
+            escapes.next();
+        }
+        let window = decode_escapes(&b[start..end]);
+        if any_hit(&Candidate::exact(Cow::Owned(window), start, None, None), hints) {
+            return Some(first);
+        }
+    }
+    None
 }
 
 /// The name a value at `at` is assigned to: `name = `, `name: `, `"name": `, or the first
@@ -182,7 +228,8 @@ fn named_secret_assignment(text: &str, open: usize, (ns, ne): (usize, usize), hi
             c if QUOTES.contains(&c) => {
                 let Some((s, e)) = literal_at(b, i) else { return false };
                 if let Some(value) = text.get(s..e) {
-                    let cand = Candidate::exact(Cow::Borrowed(value), s, Some(text[ns..ne].to_string()), None);
+                    let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
+                    let cand = Candidate::exact(value, s, Some(text[ns..ne].to_string()), None);
                     if any_hit(&cand, hints) {
                         return true;
                     }
