@@ -1,0 +1,44 @@
+//! Regression inputs from fuzzing (fuzz/, `npm run fuzz`): each once crashed or hung the core.
+//! Every input is minimal and holds no key-shaped literal; the fuzz target that found it and
+//! the fix are named beside it.
+
+use secretgate::{scan, Config, FileKind, KnownValue, Options, Scanner};
+
+fn opts(file: &str, kind: Option<FileKind>) -> Options {
+    Options { file: file.into(), kind, ..Default::default() }
+}
+
+/// scan_js, scanner_config: the JS fast path stepped past the end after a trailing backslash
+/// (`src/input/fast.rs`, `has_hiding_escape`: `i = p + 2` then `b[i..]`), a panic that traps
+/// the .wasm. Found by both targets within seconds.
+#[test]
+fn trailing_backslash_in_javascript() {
+    for input in [&b"\\"[..], b"a\\", b"x = '\\", b"`\\", b"a\\\\\\", b"\\u", b"\\x4", b"\\u{", b"\\u00"] {
+        for file in ["f.js", "f.ts", "f.tsx", "f.html"] {
+            let r = scan(input, &opts(file, None));
+            assert!(r.findings.is_empty(), "{file}: {:?}", String::from_utf8_lossy(input));
+        }
+    }
+    // The same through a configured scanner (the scanner_config target's path).
+    let s = Scanner::new(Config {
+        known_values: vec![KnownValue { name: "K".into(), value: "abcdefgh12345678".into(), secret: true }],
+        ..Default::default()
+    });
+    s.scan(b"n\na\x0c\\", &opts("f.js", Some(FileKind::Js)));
+}
+
+/// Every kind, on inputs that end in the middle of a construct: no panic.
+#[test]
+fn truncated_constructs_every_kind() {
+    let cuts: &[&[u8]] = &[
+        b"\"", b"'", b"`", b"`${", b"/*", b"//", b"/[", b"<", b"<script>", b"<script", b"</", b"{\"a\":\"", b"{\"a\":\"\\u12",
+        b"[", b"{", b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF\x00", b"\xFF", b"\x00", b"-----BEGIN PRIVATE KEY-----", b"eyJ", b"://a:",
+    ];
+    for cut in cuts {
+        for kind in [FileKind::Js, FileKind::Html, FileKind::Json, FileKind::Css, FileKind::SourceMap, FileKind::Text] {
+            scan(cut, &opts("f", Some(kind)));
+        }
+        let map = String::from_utf8_lossy(cut).into_owned();
+        scan(b"a = 1;\nb = 2;", &Options { source_map: Some(map), ..opts("f.js", Some(FileKind::Js)) });
+    }
+}
