@@ -123,7 +123,7 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
 
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
 /// escapes stay as they are, so a PEM body's `\n` still reads as it does in raw text.
-fn decode_escapes(w: &[u8]) -> String {
+pub(crate) fn decode_escapes(w: &[u8]) -> String {
     let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
     let mut out = String::with_capacity(w.len());
     let mut i = 0;

@@ -34,7 +34,25 @@ pub fn collect(src: &str, base: usize) -> Vec<Candidate<'_>> {
         let (Some(name), Some(val)) = (src.get(name.start()..name.end()), src.get(value.start()..value.end())) else {
             continue;
         };
-        out.push(Candidate::exact(Cow::Borrowed(val), base + value.start(), Some(name.to_string()), None));
+        if val.contains('\\') {
+            // An escaped value (`"\u0041…"`): decoded, located as the whole value.
+            let decoded = super::fast::decode_escapes(val.as_bytes());
+            let len = decoded.len();
+            out.push(Candidate {
+                value: Cow::Owned(decoded),
+                segments: vec![crate::detect::Segment {
+                    val_start: 0,
+                    val_end: len,
+                    src_start: base + value.start(),
+                    src_end: base + value.end(),
+                    exact: false,
+                }],
+                context: Some(name.to_string()),
+                call: None,
+            });
+        } else {
+            out.push(Candidate::exact(Cow::Borrowed(val), base + value.start(), Some(name.to_string()), None));
+        }
     }
     out
 }
