@@ -92,7 +92,7 @@ class Scanner {
     const t0 = performance.now()
     let report
     try {
-      report = native.scan(bytes, { file, kind: options.kind, sourceMap, showSecrets: !!options.showSecrets, maxDepth: options.maxDepth })
+      report = native.scan(bytes, { file, kind: options.kind, sourceMap, showSecrets: !!options.showSecrets, maxDepth: options.maxDepth, alwaysParse: !!options.alwaysParse })
     } catch (e) {
       if (isTrap(e)) {
         replaceInstance()
