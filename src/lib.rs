@@ -372,7 +372,13 @@ impl Scanner {
 
 /// Turns bytes into text: UTF-8 (invalid sequences replaced, with a note) or UTF-16 with a BOM.
 fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str> {
-    if input.len() >= 2 && (input[..2] == [0xFF, 0xFE] || input[..2] == [0xFE, 0xFF]) {
+    // A UTF-16 BOM is trusted only when the bytes after it look like UTF-16 (ASCII-heavy text in
+    // UTF-16 is about half NUL bytes); two stray bytes must not hide a UTF-8 bundle.
+    let looks_utf16 = |rest: &[u8]| {
+        let sample = &rest[..rest.len().min(4096)];
+        sample.len() >= 2 && sample.iter().filter(|&&b| b == 0).count() * 4 >= sample.len()
+    };
+    if input.len() >= 2 && (input[..2] == [0xFF, 0xFE] || input[..2] == [0xFE, 0xFF]) && looks_utf16(&input[2..]) {
         let le = input[0] == 0xFF;
         let units: Vec<u16> = input[2..]
             .chunks_exact(2)

@@ -3,9 +3,15 @@
 
 use crate::finding::{Note, OriginalLocation, Suppression};
 
-/// Line starts of a text, computed once per file.
+/// Line starts of a text, computed once per file, with a cursor so that positions asked for in
+/// increasing order on one long line (a minified bundle) cost the distance between them, not the
+/// distance from the line's start: findings × line length would be quadratic.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position answered: byte offset, 0-based line, 0-based UTF-16 column.
+    cursor: std::cell::Cell<(usize, usize, usize)>,
+    /// Per line: does it hold an ignore marker? Reading a 5 MB line once per finding is quadratic.
+    marked: std::cell::RefCell<std::collections::HashMap<u32, bool>>,
 }
 
 impl LineIndex {
@@ -13,12 +19,16 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        Self::from_starts(starts)
     }
 
     /// An index for a text that has no findings: never asked for positions.
     pub fn empty() -> LineIndex {
-        LineIndex { starts: vec![0] }
+        Self::from_starts(vec![0])
+    }
+
+    fn from_starts(starts: Vec<usize>) -> LineIndex {
+        LineIndex { starts, cursor: std::cell::Cell::new((0, 0, 0)), marked: Default::default() }
     }
 
     /// 1-based line and 1-based column in UTF-16 code units of byte `offset`.
@@ -31,7 +41,10 @@ impl LineIndex {
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
         }
-        let col: usize = text[start..end].chars().map(char::len_utf16).sum();
+        let (c_off, c_line, c_col) = self.cursor.get();
+        let (from, base) = if c_line == line && c_off <= end { (c_off, c_col) } else { (start, 0) };
+        let col = base + text[from..end].chars().map(char::len_utf16).sum::<usize>();
+        self.cursor.set((end, line, col));
         (line as u32 + 1, col as u32 + 1)
     }
 
@@ -55,6 +68,14 @@ fn reason_after(line: &str, marker: &str) -> Option<String> {
 /// An inline ignore comment covering 1-based `line` of `text`: `secretgate-ignore` on the line
 /// itself, or `secretgate-ignore-next-line` on the line before.
 pub fn ignore_comment(text: &str, index: &LineIndex, line: u32) -> Option<Suppression> {
+    let marked = |line: u32| {
+        *index.marked.borrow_mut().entry(line).or_insert_with(|| {
+            index.line_text(text, line).is_some_and(|l| memchr::memmem::find(l.as_bytes(), b"secretgate-ignore").is_some())
+        })
+    };
+    if !marked(line) && !(line > 1 && marked(line - 1)) {
+        return None;
+    }
     if let Some(l) = index.line_text(text, line) {
         if !l.contains("secretgate-ignore-next-line") {
             if let Some(reason) = reason_after(l, "secretgate-ignore") {

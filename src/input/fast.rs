@@ -223,9 +223,13 @@ fn named_secret_assignment(text: &str, open: usize, (ns, ne): (usize, usize), hi
     let mut i = open;
     let limit = (open + 1024).min(b.len());
     let mut depth = 0i32;
-    while i < limit {
+    // Four literals cover `a ? "x" : "y"` and `a || "x"`; more would make runs of named strings
+    // quadratic (each quote would re-check every literal after it).
+    let mut literals = 0;
+    while i < limit && literals < 4 {
         match b[i] {
             c if QUOTES.contains(&c) => {
+                literals += 1;
                 let Some((s, e)) = literal_at(b, i) else { return false };
                 if let Some(value) = text.get(s..e) {
                     let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
