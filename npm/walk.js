@@ -186,13 +186,20 @@ function isBinary(name, head) {
   for (const magic of MAGIC) {
     if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return true
   }
+  // UTF-16 text (with a BOM) is text: the core decodes it.
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return false
   const n = Math.min(head.length, 8192)
   let control = 0
+  let nul = 0
   for (let i = 0; i < n; i++) {
     const b = head[i]
-    if (b === 0) return true
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++
+    if (b === 0) nul++
+    else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++
   }
+  // A file named as code or markup is text unless it is mostly control bytes: a stray NUL in a
+  // bundle must not hide the rest of it. Other files: any NUL means binary.
+  if (KIND_BY_EXTENSION[extensionOf(name)]) return (control + nul) / n > 0.3
+  if (nul > 0) return true
   // Invalid UTF-8 alone is not binary (a Latin-1 text file must still be scanned).
   return control / n > 0.1
 }
