@@ -5,7 +5,12 @@
 // scanners that install from the package registries here (secretlint with its recommended
 // preset, detect-secrets, kingfisher). Prints tables; never prints a raw secret.
 //
-//   node scripts/bench-quality.js [--corpus DIR] [--keys-per-rule N] [--no-peers] [--json FILE]
+//   node scripts/bench-quality.js [--corpus DIR] [--keys-per-rule N] [--no-peers] [--no-install]
+//                                 [--tools secretgate,kingfisher] [--keep DIR] [--json FILE]
+//
+// Peers: secretlint is installed on first use into <tmpdir>/secretgate-bench-peers (or named by
+// SECRETLINT_BIN); detect-secrets and kingfisher are used when on PATH (pip install detect-secrets
+// kingfisher-bin). Each peer scan is cut off after BENCH_PEER_TIMEOUT_MS (default 20 minutes).
 //
 // Recall: for every rule, fresh format-valid keys (bench/quality/keygen.js) planted in the shapes
 // of bench/quality/shapes.js, one key per file. secretgate counts a key as found when a finding
@@ -29,9 +34,11 @@ const opt = (name, dflt) => {
   return i === -1 ? dflt : args[i + 1]
 }
 const corpus = opt('--corpus', process.env.CORPUS ? path.join(process.env.CORPUS, 'negatives') : path.join(os.tmpdir(), 'secretgate-corpus', 'negatives'))
-const keysPerRule = Number(opt('--keys-per-rule', '2'))
+const keysPerRule = Number(opt('--keys-per-rule', '1'))
 const withPeers = !args.includes('--no-peers')
 const jsonOut = opt('--json', null)
+const keepDir = opt('--keep', null)
+const onlyTools = opt('--tools', null)
 const PEER_TIMEOUT_MS = Number(process.env.BENCH_PEER_TIMEOUT_MS || 20 * 60 * 1000)
 
 const cli = path.join(root, 'npm', 'cli.js')
@@ -131,25 +138,37 @@ function findBin(name, extra = []) {
   return null
 }
 
+/** secretlint and its preset, installed once into a cache folder outside the repository. */
+function installSecretlint() {
+  const dir = path.join(os.tmpdir(), 'secretgate-bench-peers')
+  const bin = path.join(dir, 'node_modules', '.bin', 'secretlint')
+  if (fs.existsSync(bin)) return bin
+  if (args.includes('--no-install')) return null
+  log('installing secretlint and @secretlint/secretlint-rule-preset-recommend into ' + dir)
+  fs.mkdirSync(dir, { recursive: true })
+  if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}')
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', 'secretlint', '@secretlint/secretlint-rule-preset-recommend'], { cwd: dir, encoding: 'utf8' })
+  return r.status === 0 && fs.existsSync(bin) ? bin : null
+}
+
 function secretlintTool() {
-  const bin = findBin('secretlint', [path.join(root, 'node_modules', '.bin', 'secretlint'), process.env.SECRETLINT_BIN].filter(Boolean))
+  const bin = findBin('secretlint', [process.env.SECRETLINT_BIN, path.join(root, 'node_modules', '.bin', 'secretlint')].filter(Boolean)) || installSecretlint()
   if (!bin) return null
   return {
     name: 'secretlint (preset-recommend)',
     scan(dir) {
       const rc = path.join(os.tmpdir(), `sg-secretlintrc-${process.pid}.json`)
       fs.writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }))
-      const r = run(bin, ['**/*', '--format', 'json', '--maskSecrets', '--secretlintrc', rc, '--no-color'], { cwd: dir })
+      // the compact format: one line per finding, values masked (the json format echoes every
+      // file's whole content)
+      const r = run(bin, ['**/*', '--format', 'compact', '--maskSecrets', '--secretlintrc', rc, '--no-color'], { cwd: dir })
       if (r.timedOut) return { timedOut: true, ms: r.ms }
-      let data = []
-      try {
-        data = JSON.parse(r.stdout || '[]')
-      } catch {
-        return { error: (r.stderr || r.stdout || '').split('\n')[0], ms: r.ms }
-      }
+      if (r.status !== 0 && r.status !== 1) return { error: `exit ${r.status}: ${String(r.stderr || '').split('\n')[0].slice(0, 200)}`, ms: r.ms }
       const findings = []
-      for (const file of data) {
-        for (const m of file.messages || []) findings.push({ file: path.relative(dir, file.filePath), ruleId: m.ruleId, line: m.loc ? m.loc.start.line : 0 })
+      for (const line of String(r.stdout).split('\n')) {
+        const m = line.match(/^(.*): line (\d+), col \d+, \w+ - .*\(([^()]+)\)\s*$/)
+        if (m) findings.push({ file: path.relative(dir, path.resolve(dir, m[1])), ruleId: m[3], line: Number(m[2]) })
       }
       return { findings, ms: r.ms }
     },
@@ -168,7 +187,7 @@ function detectSecretsTool() {
       try {
         data = JSON.parse(r.stdout)
       } catch {
-        return { error: (r.stderr || '').split('\n').slice(-2).join(' '), ms: r.ms }
+        return { error: String(r.stderr || '').split('\n').slice(-2).join(' ').slice(0, 200), ms: r.ms }
       }
       const findings = []
       for (const [file, list] of Object.entries(data.results || {})) {
@@ -185,13 +204,17 @@ function kingfisherTool() {
   return {
     name: 'kingfisher',
     scan(dir) {
-      const r = run(bin, ['scan', '.', '--no-validate', '--no-update-check', '--format', 'json'], { cwd: dir })
+      // --no-dedup: one key planted in several files must count in each, as it does for the others
+      const r = run(bin, ['scan', '.', '--no-validate', '--no-update-check', '--no-dedup', '--format', 'json'], { cwd: dir })
       if (r.timedOut) return { timedOut: true, ms: r.ms }
       let data
       try {
-        data = JSON.parse(r.stdout)
+        // the findings document, then a summary document on the next line
+        const text = String(r.stdout)
+        const end = text.indexOf('\n{')
+        data = JSON.parse(end === -1 ? text : text.slice(0, end))
       } catch {
-        return { error: (r.stderr || '').split('\n').filter(Boolean).slice(-1).join(' '), ms: r.ms }
+        return { error: `exit ${r.status}, ${String(r.stdout || '').length} bytes of output: ${String(r.stderr || '').split('\n').filter(Boolean).slice(-1).join(' ').slice(0, 200)}`, ms: r.ms }
       }
       // only rule, path and line are kept: kingfisher's snippets hold the raw value
       const findings = (data.findings || []).map((x) => ({
@@ -260,7 +283,8 @@ function table(rows) {
 // ---------------------------------------------------------------------------------------------
 
 function main() {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-quality-'))
+  const work = keepDir ? path.resolve(keepDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'sg-quality-'))
+  if (keepDir) fs.mkdirSync(work, { recursive: true })
   const out = { labeled: {}, corpus: {}, tools: [] }
   try {
     log('building the labeled set...')
@@ -286,6 +310,10 @@ function main() {
       }
     }
 
+    if (onlyTools) {
+      const keep = onlyTools.split(',')
+      for (let i = tools.length - 1; i >= 0; i--) if (!keep.some((k) => tools[i].name.startsWith(k))) tools.splice(i, 1)
+    }
     const summary = []
     let ours = null
     for (const t of tools) {
@@ -411,7 +439,7 @@ function main() {
     }
     process.exitCode = 0
   } finally {
-    fs.rmSync(work, { recursive: true, force: true })
+    if (!keepDir) fs.rmSync(work, { recursive: true, force: true })
   }
 }
 
