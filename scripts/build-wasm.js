@@ -99,15 +99,18 @@ function main() {
   }
   ensureTarget()
   const bindgen = ensureBindgen(pinnedBindgenVersion())
-  run('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--features', 'wasm'])
+  // opt-level "s" for the .wasm: 1.7 MB instead of 2.5 MB after wasm-opt, at the same throughput
+  // (measured side by side on the corpus's five largest bundles); native builds keep level 3.
+  run('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--features', 'wasm'],
+    { env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: 's' } })
   const built = path.join(root, 'target', 'wasm32-unknown-unknown', 'release', 'secretgate.wasm')
   fs.mkdirSync(outDir, { recursive: true })
   run(bindgen, ['--target', 'nodejs', '--out-dir', outDir, '--out-name', 'secretgate', built])
   const opt = args.has('--no-opt') ? null : wasmOpt()
   if (opt) {
     const before = fs.statSync(outWasm).size
-    // -O3 measured against -Os/-Oz: see README "Performance"; bulk memory and friends are what
-    // the Rust toolchain emits already.
+    // -O3 after opt-level "s": 1.70 MB (-Oz would save 36 KB more; -O3 kept for speed). The flags
+    // are what the Rust toolchain emits already.
     run(opt, [outWasm, '-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
       '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '-o', outWasm])
     log(`wasm-opt: ${before} -> ${fs.statSync(outWasm).size} bytes`)
