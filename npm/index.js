@@ -15,8 +15,14 @@ let generation = 0
 
 function load() {
   if (core === null) {
-    // A fresh require of the glue instantiates a fresh module instance.
+    // A fresh require of the glue instantiates a fresh module instance. The old module must
+    // leave module.children too, or every replaced instance (and its memory) stays reachable.
+    const old = require.cache[GLUE]
     delete require.cache[GLUE]
+    if (old) {
+      const i = module.children.indexOf(old)
+      if (i >= 0) module.children.splice(i, 1)
+    }
     try {
       core = require(GLUE)
     } catch (e) {
