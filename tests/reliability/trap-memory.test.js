@@ -39,3 +39,41 @@ test('30 traps in a row leave no replaced instance behind', { skip: 'bug: npm/in
   assert.ok(m.glueModules <= 1, `${m.glueModules} instances of the glue are still referenced`)
   assert.ok(m.growthMb < 64, `external memory grew by ${m.growthMb.toFixed(0)} MB over 30 traps`)
 })
+
+// A deep file can exhaust the core's own shadow stack first ("memory access out of bounds", in
+// worker threads and the CLI's workers, whose JS stack is large), which leaves the old instance's
+// stack pointer at the bottom. wasm-bindgen frees the old instance's WasmScanner objects from a
+// FinalizationRegistry callback when they are collected; that call runs in the broken instance.
+// The worker below does what tests/reliability/helpers/measure-depth.js does: a search for the
+// deepest `!!!…a` that parses, trapping about a dozen times.
+const finalizerChild = `
+  const { Worker } = require('node:worker_threads')
+  const w = new Worker(\`
+    const { scan } = require(${JSON.stringify(path.join(ROOT, 'npm', 'index.js'))})
+    const key = require(${JSON.stringify(path.join(ROOT, 'tests', 'js', 'helpers', 'fake-keys.js'))}).fakeKeys.stripeSecret()
+    let trapped = 0
+    const survives = (n) => {
+      try {
+        scan('x=' + '!'.repeat(n) + 'a;\\\\nconst stripeKey = "' + key + '";\\\\n', { file: 'deep.js', maxDepth: 1e9 })
+        return true
+      } catch (e) {
+        if (e.code !== 'SECRETGATE_INTERNAL') throw e
+        trapped++
+        return false
+      }
+    }
+    let lo = 1, hi = 100000
+    while (hi - lo > Math.max(1, lo / 50)) { const mid = Math.floor((lo + hi) / 2); if (survives(mid)) lo = mid; else hi = mid }
+    require('node:worker_threads').parentPort.postMessage({ trapped })
+  \`, { eval: true })
+  w.on('message', (m) => console.log(JSON.stringify(m)))
+  w.on('error', (e) => { console.log(JSON.stringify({ uncaught: String(e && e.stack).split('\\n').slice(0, 4).join(' | ') })); process.exitCode = 3 })
+`
+
+test('after traps in a worker thread, collecting the old scanner objects does not crash the thread', { skip: 'bug: npm/index.js replaces the instance but the old WasmScanner objects stay registered with wasm-bindgen\'s FinalizationRegistry; when GC collects them, __wbg_wasmscanner_free runs inside the trapped instance (its stack pointer left at the bottom) and throws "RuntimeError: memory access out of bounds" from FinalizationRegistry.cleanupSome: an uncaught exception that kills the worker (or the build process) at a random later moment. Fix idea: __destroy_into_raw() the old instance\'s objects when replacing it' }, () => {
+  const r = spawnSync(process.execPath, ['-e', finalizerChild], { encoding: 'utf8', timeout: 300000 })
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+  const died = lines.find((l) => l.uncaught)
+  assert.equal(died, undefined, `the worker died after its traps: ${died && died.uncaught}`)
+  assert.ok(lines.some((l) => l.trapped >= 5), `real traps: ${r.stdout} ${r.stderr}`)
+})
