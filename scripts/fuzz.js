@@ -8,6 +8,7 @@
 //
 // Options: --seconds N (per target, default 60)  --targets a,b  --jobs N (targets at once,
 // default 1)  --save  --nice N (default 10)  --smoke (a CI minute: 6 s per target)
+// --keep-going (libFuzzer fork mode: record crashes, timeouts and OOMs and go on fuzzing)
 'use strict'
 
 const fs = require('node:fs')
@@ -22,7 +23,7 @@ const archive = path.join(fuzzDir, 'corpus.tar.xz')
 const TARGETS = ['scan_js', 'scan_html', 'scan_json', 'scan_css', 'scan_sourcemap', 'scan_text', 'bundle_map', 'html_extract', 'scanner_config']
 
 function parseArgs(argv) {
-  const o = { seconds: 60, targets: TARGETS, jobs: 1, save: false, nice: 10 }
+  const o = { seconds: 60, targets: TARGETS, jobs: 1, save: false, nice: 10, keepGoing: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const next = () => {
@@ -35,6 +36,7 @@ function parseArgs(argv) {
     else if (a === '--jobs') o.jobs = Math.max(1, Number(next()))
     else if (a === '--nice') o.nice = Number(next())
     else if (a === '--save') o.save = true
+    else if (a === '--keep-going') o.keepGoing = true
     else if (a === '--smoke') o.seconds = 6
     else if (a === '--help' || a === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'))
@@ -82,6 +84,9 @@ function runTarget(target, o) {
   return new Promise((resolve) => {
     const args = ['+nightly', 'fuzz', 'run', '-O', target, path.join(corpusDir, target), path.join(seedDir, target), '--',
       `-max_total_time=${Math.round(o.seconds)}`, '-timeout=25', '-rss_limit_mb=3072', '-print_final_stats=1', '-max_len=65536', '-len_control=200']
+    if (o.keepGoing) args.push('-fork=1', '-ignore_crashes=1', '-ignore_timeouts=1', '-ignore_ooms=1')
+    const artifacts = path.join(fuzzDir, 'artifacts', target)
+    const before = new Set(fs.existsSync(artifacts) ? fs.readdirSync(artifacts) : [])
     const [cmd, full] = niceArgs(o.nice, 'cargo', args)
     const child = spawn(cmd, full, { cwd: fuzzDir, stdio: ['ignore', 'pipe', 'pipe'] })
     let log = ''
@@ -97,12 +102,17 @@ function runTarget(target, o) {
         const m = log.match(new RegExp(`stat::${name}:\\s+(\\d+)`))
         return m ? Number(m[1]) : null
       }
-      const crashed = code !== 0
-      const artifact = (log.match(/Test unit written to (\S+)/) || [])[1] || null
+      // Fork mode prints `#N: cov: … oom/timeout/crash: a/b/c` lines instead of final stats.
+      const forkLines = [...log.matchAll(/#(\d+): cov: .*?oom\/timeout\/crash: (\d+)\/(\d+)\/(\d+)/g)]
+      const last = forkLines[forkLines.length - 1]
+      const fresh = fs.existsSync(artifacts) ? fs.readdirSync(artifacts).filter((f) => !before.has(f)) : []
+      const crashed = code !== 0 || fresh.length > 0
+      const artifact = (log.match(/Test unit written to (\S+)/) || [])[1] || (fresh.length ? path.join(artifacts, fresh[0]) : null)
       const logFile = path.join(fuzzDir, 'artifacts', `${target}.log`)
       fs.mkdirSync(path.dirname(logFile), { recursive: true })
       fs.writeFileSync(logFile, log)
-      resolve({ target, seconds: (Date.now() - started) / 1000, execs: stat('number_of_executed_units'), peakMb: stat('peak_rss_mb'), crashed, artifact, logFile })
+      const execs = stat('number_of_executed_units') ?? (last ? Number(last[1]) : null)
+      resolve({ target, seconds: (Date.now() - started) / 1000, execs, peakMb: stat('peak_rss_mb'), crashed, artifact, artifacts: fresh.length, logFile })
     })
   })
 }
@@ -135,7 +145,7 @@ async function main() {
   const rows = [['target', 'seconds', 'executions', 'exec/s', 'peak MB', 'result']]
   for (const r of results) {
     rows.push([r.target, r.seconds.toFixed(0), String(r.execs ?? '?'), r.execs ? (r.execs / r.seconds).toFixed(0) : '?', String(r.peakMb ?? '?'),
-      r.crashed ? `CRASH ${r.artifact ? path.relative(root, r.artifact) : `(see ${path.relative(root, r.logFile)})`}` : 'ok'])
+      r.crashed ? `CRASH x${r.artifacts || 1} ${r.artifact ? path.relative(root, r.artifact) : `(see ${path.relative(root, r.logFile)})`}` : 'ok'])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
