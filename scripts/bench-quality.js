@@ -414,6 +414,21 @@ function main() {
     }
     console.log(table(rows))
     if (ours.strict.nearFps.length) console.log(`\nsecretgate near misses reported by their own rule: ${ours.strict.nearFps.join(', ')}`)
+    // The labeled set follows secretgate's rule list, so peers are also scored on the formats some
+    // peer knows: rules whose keys at least one peer reported in at least one shape.
+    const peers = summary.filter((x) => x.name !== 'secretgate' && x.any)
+    if (peers.length) {
+      const covered = new Set()
+      for (const p of peers) for (const [id, pr] of p.any.perRule) if (pr.found > 0) covered.add(id)
+      const sub = new Map([...labels].filter(([, l]) => l.positive && covered.has(l.ruleId)))
+      const subRows = [['tool', `recall on the ${covered.size} rules some peer detects (${sub.size} keys)`]]
+      for (const x of summary) {
+        if (!x.lab.findings) continue
+        const rr = recall(sub, x.lab.findings, { strict: false })
+        subRows.push([x.name, `${pct(rr.found, rr.total)} (${rr.found}/${rr.total})`])
+      }
+      console.log('\n' + table(subRows))
+    }
     console.log('\nnear-miss FPs: for secretgate, findings of the rule itself on its near misses; for peers, any finding on them.')
 
     const k = ours.corpus && ours.corpus.findings ? sevCounts(ours.corpus.findings) : null
