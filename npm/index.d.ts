@@ -32,6 +32,11 @@ export interface Finding {
   suppressed: { reason: string; by?: string } | null
   /** Only with `showSecrets: true`. */
   rawSecret?: string
+  /**
+   * Set by the CLI and the plugins (npm/group.js), not by `scan`: every place the same secret
+   * (same fingerprint) was found in one output, the finding's own place first.
+   */
+  locations?: { file: string; line: number; column: number; original: OriginalLocation | null }[]
 }
 
 export interface Note { file: string; code: string; message: string }
