@@ -20,6 +20,9 @@ const fuzzDir = path.join(root, 'fuzz')
 const corpusDir = path.join(fuzzDir, 'corpus')
 const seedDir = path.join(fuzzDir, 'seeds')
 const archive = path.join(fuzzDir, 'corpus.tar.xz')
+// Budget of the committed corpus (raw bytes per target, before xz): a few hundred KB in all.
+const SAVED_BYTES_PER_TARGET = 160 * 1024
+const MAX_SAVED_INPUT = 8 * 1024
 const TARGETS = ['scan_js', 'scan_html', 'scan_json', 'scan_css', 'scan_sourcemap', 'scan_text', 'bundle_map', 'html_extract', 'scanner_config']
 
 function parseArgs(argv) {
@@ -164,6 +167,13 @@ function saveCorpus(o) {
     if (r.status !== 0) fail(`cannot minimize the ${t} corpus`)
     fs.rmSync(dir, { recursive: true, force: true })
     fs.renameSync(min, dir)
+    // Keep the committed archive small: the smallest inputs of the minimized set, up to a budget.
+    const files = fs.readdirSync(dir).map((f) => ({ f, size: fs.statSync(path.join(dir, f)).size })).sort((a, b) => a.size - b.size)
+    let total = 0
+    for (const { f, size } of files) {
+      if (size > MAX_SAVED_INPUT || total + size > SAVED_BYTES_PER_TARGET) fs.rmSync(path.join(dir, f))
+      else total += size
+    }
   }
   const r = spawnSync('tar', ['-cJf', archive, '--sort=name', '--owner=0', '--group=0', '--mtime=@0', '-C', corpusDir, ...TARGETS.filter((t) => fs.existsSync(path.join(corpusDir, t)))], { stdio: 'inherit' })
   if (r.status !== 0) fail('cannot write the corpus archive')

@@ -72,7 +72,7 @@ test('Scanners with different known secrets never see each other, also across an
   }
 })
 
-const WARN = { 'stripe-secret-key': 'warning', 'github-token': 'warning', 'slack-token': 'warning' }
+const WARN = { 'stripe-secret-key': 'warning', 'github-token': 'warning', 'slack-token': 'warning', 'sendgrid-api-key': 'warning' }
 
 async function viteReport(dir, extra = {}) {
   const report = path.join(apps.tempDir('conc-vite-report'), 'r.json')
@@ -193,4 +193,48 @@ test('webpack watch: after rebuilds that add and remove keys, the findings equal
   const fresh = path.join(apps.tempDir('conc-watch'), 'fresh.json')
   await apps.webpackBuild(apps.webpackConfig(dir, { plugins: [new SecretgatePlugin({ report: fresh })] }))
   assert.deepEqual(norm(rounds[rounds.length - 1]), norm(reportOf(fresh)))
+})
+
+test('Vite watch: after rebuilds that add and remove keys, the findings equal a fresh build', async () => {
+  const dir = viteKeyApp()
+  const report = path.join(apps.tempDir('conc-vite-watch'), 'w.json')
+  const { build } = await import('vite')
+  const secretgate = require(path.join(apps.ROOT, 'npm', 'vite.js'))
+  const watcher = await build({
+    root: dir,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: path.join(dir, 'dist'), emptyOutDir: true, watch: {} },
+    plugins: [secretgate({ report, rules: WARN })],
+  })
+  const later = fakeKeys.sendgridKey()
+  const steps = [
+    () => fs.writeFileSync(path.join(dir, 'src/settings.js'), `export const settings = { sendgridApiKey: "${later}" }\n`),
+    () => fs.writeFileSync(path.join(dir, 'src/settings.js'), 'export const settings = { none: "plain" }\n'),
+  ]
+  const rounds = []
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`vite watch: only ${rounds.length} builds in 90 s`)), 90000)
+      watcher.on('event', (e) => {
+        if (e.result && typeof e.result.close === 'function') e.result.close()
+        if (e.code === 'ERROR') return reject(e.error)
+        if (e.code !== 'END') return
+        rounds.push(JSON.parse(fs.readFileSync(report, 'utf8')).findings)
+        const step = steps.shift()
+        if (step) setTimeout(step, 300)
+        else {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+  } finally {
+    await watcher.close()
+  }
+  assert.equal(rounds.length, 3)
+  assert.ok(rounds[0].some((f) => f.ruleId === 'stripe-secret-key'))
+  assert.ok(rounds[1].some((f) => f.ruleId === 'sendgrid-api-key') && !rounds[1].some((f) => f.ruleId === 'stripe-secret-key'), JSON.stringify(rounds.map((r) => r.map((f) => f.ruleId))))
+  const fresh = await viteReport(dir)
+  assert.deepEqual(norm(rounds[2]), norm(fresh.findings))
 })
