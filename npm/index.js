@@ -39,6 +39,15 @@ function replaceInstance() {
   core = null
 }
 
+// Native scanners are freed through this registry, not wasm-bindgen's own: after a trap the old
+// instance is broken, and its `free` called later by wasm-bindgen's FinalizationRegistry would
+// throw an uncaught error that kills the thread. A native of a replaced instance is only
+// detached (`__destroy_into_raw`), never freed inside the dead instance.
+const reclaim = new FinalizationRegistry(({ native, gen }) => {
+  if (gen === generation && core !== null) native.free()
+  else native.__destroy_into_raw()
+})
+
 function toBytes(source) {
   if (typeof source === 'string') return Buffer.from(source, 'utf8')
   if (source instanceof Uint8Array) return source
@@ -74,7 +83,14 @@ class Scanner {
     const c = load()
     if (this.inner === null || this.generation !== generation) {
       try {
+        if (this.inner !== null) {
+          reclaim.unregister(this)
+          // Made on a replaced instance: detach it without calling into that instance.
+          this.inner.__destroy_into_raw()
+          this.inner = null
+        }
         this.inner = new c.WasmScanner(this.config)
+        reclaim.register(this, { native: this.inner, gen: generation }, this)
       } catch (e) {
         if (isTrap(e)) replaceInstance()
         const err = new Error(String(e && e.message ? e.message : e))
