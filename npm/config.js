@@ -63,6 +63,33 @@ function typeName(v) {
 }
 
 /**
+ * What an invalid value looks like, for an error message: its type and, for a string, its length
+ * and at most its first 4 characters. Never the value itself: a secret pasted into the wrong
+ * field would otherwise land whole in CI logs (and a 1 MiB value in a 1 MiB message).
+ */
+function describeValue(v) {
+  if (typeof v !== 'string') return typeName(v)
+  const chars = Array.from(v)
+  if (chars.length === 0) return 'an empty string'
+  const head = chars.slice(0, 4).join('')
+  return `a string of ${chars.length} character${chars.length === 1 ? '' : 's'} (${JSON.stringify(head)}${chars.length > 4 ? '\u2026' : ''})`
+}
+
+/**
+ * A name from the config (an option, a rule id, an allow-entry key) as an error message shows it:
+ * whole when it reads like an option or rule id (`failOn`, `stripe-secret-key`), else only its
+ * length and first characters, like a value: a token pasted as a key is still a token.
+ */
+// words of letters with at most a short number inside (`auth0`, `smtp2go`, `base64`), joined by dashes
+const PLAIN_NAME = /^[a-z$_][A-Za-z$_]*[0-9]{0,3}[A-Za-z]*(?:-(?:[A-Za-z]+[0-9]{0,3}[A-Za-z]*|[0-9]{1,3}))*$/
+
+function shownName(name) {
+  const plain = typeof name === 'string' && name.length <= 48 && PLAIN_NAME.test(name) &&
+    name.split('-').every((word) => word.length <= 24) && (name.match(/[0-9]+/g) || []).length <= 2
+  return plain ? name : `<${describeValue(name)}>`
+}
+
+/**
  * Validate a config object (from a file or a front end's options) and return a normalised copy
  * holding only the keys it set. `source` names where it came from, for error messages.
  */
@@ -77,14 +104,14 @@ function validateConfig(raw, source) {
     if (value === undefined) continue // a front end passing `{ ignore: options.ignore }` unset
     const kind = KEYS[key]
     if (!kind) {
-      fail(key, `is not a known option (known: ${Object.keys(KEYS).filter((k) => k !== '$schema').join(', ')})`)
+      fail(shownName(key), `is not a known option (known: ${Object.keys(KEYS).filter((k) => k !== '$schema').join(', ')})`)
     }
     switch (kind) {
       case 'string':
         if (typeof value !== 'string') fail(key, `must be a string, got ${typeName(value)}`)
         break
       case 'severity':
-        if (!SEVERITIES.includes(value)) fail(key, `must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(value)}`)
+        if (!SEVERITIES.includes(value)) fail(key, `must be one of ${SEVERITIES.join(', ')}, got ${describeValue(value)}`)
         out[key] = value
         break
       case 'globs':
@@ -100,8 +127,8 @@ function validateConfig(raw, source) {
         }
         const rules = {}
         for (const [id, level] of Object.entries(value)) {
-          if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(`${key}.${id}`, 'is not a valid rule id (lower-case letters, digits and dashes)')
-          if (!RULE_LEVELS.includes(level)) fail(`${key}.${id}`, `must be one of ${RULE_LEVELS.join(', ')}, got ${JSON.stringify(level)}`)
+          if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) fail(`${key}.${shownName(id)}`, 'is not a valid rule id (lower-case letters, digits and dashes)')
+          if (!RULE_LEVELS.includes(level)) fail(`${key}.${shownName(id)}`, `must be one of ${RULE_LEVELS.join(', ')}, got ${describeValue(level)}`)
           rules[id] = level
         }
         out[key] = rules
@@ -123,7 +150,7 @@ function validateAllowEntry(entry, where, fail) {
   const allowed = isFingerprint ? ['fingerprint', 'reason'] : ['rule', 'file', 'context', 'reason']
   for (const k of Object.keys(entry)) {
     if (!allowed.includes(k)) {
-      fail(`${where}.${k}`, isFingerprint
+      fail(`${where}.${shownName(k)}`, isFingerprint
         ? 'is not allowed beside "fingerprint" (an entry is { fingerprint, reason })'
         : 'is not a known key (an entry is { fingerprint, reason } or { rule, file?, context?, reason })')
     }
@@ -256,6 +283,8 @@ function isPublicEnvName(name, config) {
 
 module.exports = {
   loadConfig,
+  describeValue,
+  shownName,
   validateConfig,
   findConfigFile,
   ConfigError,

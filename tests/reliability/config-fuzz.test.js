@@ -144,12 +144,35 @@ test('secretgate.config.json with random bytes, hostile JSON and prototype keys:
   }
 })
 
-test('an invalid value is echoed short in the error (a key pasted into the wrong field must not land whole in CI logs)', { skip: 'bug (minor): npm/config.js echoes JSON.stringify(value) unbounded: `{"failOn": "<1 MiB>"}` gives a 1 MiB message, and `{"rules": {"generic-secret": "<a token>"}}` prints the token' }, async () => {
+test('an invalid value is echoed short in the error (a key pasted into the wrong field must not land whole in CI logs)', async () => {
   const dir = apps.tempDir('config-echo')
+  const file = path.join(dir, 'secretgate.config.json')
   const token = 'x'.repeat(1 << 20)
-  fs.writeFileSync(path.join(dir, 'secretgate.config.json'), JSON.stringify({ failOn: token }))
-  await assert.rejects(loadConfig({ cwd: dir }), (e) => e instanceof ConfigError && e.message.length < 4096)
-  const secretish = require('../js/helpers/fake-keys.js').fakeKeys.githubToken()
-  fs.writeFileSync(path.join(dir, 'secretgate.config.json'), JSON.stringify({ rules: { 'generic-secret': secretish } }))
-  await assert.rejects(loadConfig({ cwd: dir }), (e) => e instanceof ConfigError && !e.message.includes(secretish))
+  fs.writeFileSync(file, JSON.stringify({ failOn: token }))
+  await assert.rejects(loadConfig({ cwd: dir }), (e) => e instanceof ConfigError && e.message.length < 4096 && /"failOn"/.test(e.message) && /1048576 characters/.test(e.message))
+  const { fakeKeys } = require('../js/helpers/fake-keys.js')
+  const secretish = fakeKeys.githubToken()
+  // 12 characters of it anywhere in a message would be too many
+  const holdsPart = (msg) => Array.from({ length: secretish.length - 11 }, (_, i) => secretish.slice(i, i + 12)).some((part) => msg.includes(part))
+  const cases = [
+    { rules: { 'generic-secret': secretish } }, // a token as a rule level
+    { failOn: secretish },
+    { rules: { [secretish]: 'off' } }, // a token as a rule id
+    { rules: { [secretish.toLowerCase().replace(/[^a-z0-9]/g, '')]: 'loud' } }, // a valid-looking id, bad level
+    { [secretish]: true }, // a token as an option name
+    { allow: [{ rule: 'generic-secret', reason: 'r', [secretish]: 1 }] }, // a token as an entry key
+  ]
+  for (const config of cases) {
+    fs.writeFileSync(file, JSON.stringify(config))
+    await assert.rejects(loadConfig({ cwd: dir }), (e) => {
+      assert.ok(e instanceof ConfigError, String(e && e.stack))
+      assert.ok(!holdsPart(e.message), `the message holds part of the token: ${e.message}`)
+      return true
+    })
+    // the same through a front end's options (the Vite and webpack plugins' own config)
+    await assert.rejects(loadConfig({ cwd: apps.tempDir('config-echo-opts'), overrides: config }), (e) => e instanceof ConfigError && !holdsPart(e.message))
+  }
+  // the message still names the key and says what was wrong with the value
+  fs.writeFileSync(file, JSON.stringify({ rules: { 'generic-secret': secretish } }))
+  await assert.rejects(loadConfig({ cwd: dir }), (e) => /"rules\.generic-secret" must be one of off, error, warning, info, got a string of \d+ characters \("ghp_"\u2026\)/.test(e.message))
 })
