@@ -1,8 +1,10 @@
 'use strict'
 // Report formats shared by every front end: human (terminal blocks with masked code frames),
 // json (the data), SARIF 2.1.0 (GitHub code scanning) and GitHub workflow annotations.
-// No format ever prints a raw secret: findings carry a redacted `secret`, and code frames mask the
-// span of every finding before any byte of source reaches the output.
+// No format prints a raw secret unless the user asked for it: findings carry a redacted `secret`,
+// and code frames mask the span of every finding before any byte of source reaches the output.
+// Only a finding carrying `rawSecret` (the core sets it for `showSecrets`, which the CLI refuses
+// under CI without `--force`) shows its value, in every format; the frames stay masked.
 const { pathToFileURL } = require('node:url')
 const path = require('node:path')
 const { severityRank, failsAt } = require('./config.js')
@@ -63,6 +65,27 @@ function isPlainRelative(p) {
 function otherLocations(f) {
   if (!Array.isArray(f.locations)) return []
   return f.locations.filter((l) => !(l.file === f.file && l.line === f.line && l.column === f.column))
+}
+
+/** The value a format shows for a finding: the raw one when the user asked for it, else redacted. */
+function shownSecret(f) {
+  return typeof f.rawSecret === 'string' && f.rawSecret !== '' ? f.rawSecret : f.secret
+}
+
+/**
+ * A raw value on one terminal line: control characters (a PEM key's newlines, an escape sequence in
+ * a scanned file) written as `\n`, `\x1b`, `\u202e`, so they neither break the block nor drive the
+ * terminal.
+ */
+function escapeControls(s) {
+  return String(s).replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/g, (ch) => {
+    if (ch === '\\') return '\\\\'
+    if (ch === '\n') return '\\n'
+    if (ch === '\r') return '\\r'
+    if (ch === '\t') return '\\t'
+    const code = ch.charCodeAt(0)
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
 }
 
 /** The location to show first: the original source when the map gave a usable one. */
@@ -213,7 +236,8 @@ function formatHuman(result, { color = false, sources = null, quiet = false } = 
         lines.push(`  ${c.dim('also at')} ${shown.join(', ')}`)
       }
       const details = []
-      if (f.secret) details.push(`secret ${c.magenta(f.secret)}`)
+      if (f.rawSecret) details.push(`secret ${c.magenta(escapeControls(f.rawSecret))}`)
+      else if (f.secret) details.push(`secret ${c.magenta(f.secret)}`)
       if (f.envVar) details.push(`env ${f.envVar}`)
       if (f.context) details.push(`in ${f.context}`)
       if (f.call) details.push(`call ${f.call}`)
@@ -331,11 +355,12 @@ function formatSarif(result) {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
       level: SARIF_LEVEL[f.severity] || 'warning',
-      message: { text: f.secret ? `${f.message} (${f.secret})` : f.message },
+      message: { text: shownSecret(f) ? `${f.message} (${shownSecret(f)})` : f.message },
       locations: [],
       partialFingerprints: { 'secretgate/v1': String(f.fingerprint) },
       properties: { provider: f.provider, kind: f.kind, secret: f.secret, context: f.context, call: f.call, envVar: f.envVar },
     }
+    if (f.rawSecret) r.properties.rawSecret = f.rawSecret
     if (primary.original) {
       r.locations.push(sarifLocation(primary.file, { startLine: primary.line, startColumn: primary.column }))
       r.relatedLocations = [{ id: 1, ...sarifLocation(f.file, bundle, 'where it ships (bundle location)') }]
@@ -429,7 +454,7 @@ function formatGithub(result) {
     // a zero-width span (a whole-file finding) has no useful end
     if (loc.endLine === loc.line && !(loc.endColumn > loc.column)) { loc.endLine = null; loc.endColumn = null }
     let message = f.message
-    if (f.secret) message += ` (${f.secret})`
+    if (shownSecret(f)) message += ` (${shownSecret(f)})`
     if (loc.original) message += ` \u2014 ships in ${f.file}:${f.line}:${f.column}`
     out.push(githubCommand(GITHUB_COMMAND[f.severity] || 'warning', {
       file: loc.file, line: loc.line, col: loc.column, endLine: loc.endLine, endColumn: loc.endColumn,
@@ -455,6 +480,8 @@ module.exports = {
   summaryLine,
   codeFrame,
   compareFindings,
+  shownSecret,
+  escapeControls,
   counts,
   escapeData,
   escapeProperty,

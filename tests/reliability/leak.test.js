@@ -144,11 +144,32 @@ test('CLI: no format, output file, baseline or error message holds a secret', (t
   ins.assertClean()
 
   // Positive controls: the only ways to print a value, and the detector sees them.
-  // (json: the human format keeps values masked even with --show-secrets, see docs/reliability.md)
   const forced = apps.runCli(['dist', '--show-secrets', '--force', '--format', 'json'], { cwd: dir, nodeArgs, env: { CI: 'true' } })
   assert.ok(leaks(p, forced.stdout + forced.stderr).length > 0, '--show-secrets --force under CI prints values')
   const local = apps.runCli(['dist', '--show-secrets', '--format', 'json'], { cwd: dir, nodeArgs })
   assert.ok(leaks(p, local.stdout).length > 0, '--show-secrets prints values when not under CI')
+  // Every format shows each value it was asked to show (it once was the json format only).
+  const raw = JSON.parse(local.stdout).findings.filter((f) => !f.suppressed && f.rawSecret)
+  assert.ok(raw.length >= 10, `findings with a raw value: ${raw.length}`)
+  const { escapeControls, escapeData } = require(path.join(apps.ROOT, 'npm', 'report.js'))
+  const shown = {
+    human: (v) => escapeControls(v),
+    sarif: (v) => JSON.stringify(v).slice(1, -1),
+    github: (v) => escapeData(v),
+  }
+  for (const [fmt, as] of Object.entries(shown)) {
+    for (const env of [{}, { CI: 'true' }]) {
+      const args = ['dist', '--show-secrets', '--format', fmt, ...(env.CI ? ['--force'] : [])]
+      const r = apps.runCli(args, { cwd: dir, nodeArgs, env })
+      assert.ok(leaks(p, r.stdout).length > 0, `${args.join(' ')} prints values`)
+      const missing = raw.filter((f) => !r.stdout.includes(as(f.rawSecret))).map((f) => `${f.ruleId} at ${f.file}:${f.line}`)
+      assert.deepEqual(missing, [], `${args.join(' ')}: values not shown`)
+    }
+  }
+  // --output: the file in the asked format and the human summary on stdout both show values
+  const shownFile = path.join(out, 'shown.sarif')
+  const withOutput = apps.runCli(['dist', '--show-secrets', '--format', 'sarif', '--output', shownFile], { cwd: dir, nodeArgs })
+  assert.ok(leaks(p, fs.readFileSync(shownFile, 'utf8')).length > 0 && leaks(p, withOutput.stdout).length > 0, '--show-secrets --output shows values')
   t.diagnostic(`CLI outputs inspected: ${ins.count}`)
 })
 
