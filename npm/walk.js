@@ -179,9 +179,16 @@ function extensionOf(name) {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : ''
 }
 
-/** Is this content binary? Known extension, a magic number, a NUL byte or mostly control bytes. */
+/**
+ * Is this content binary? Known extension, a magic number, a NUL byte or mostly control bytes.
+ * A file named as code or markup (`.js`, `.html`, `.json`, `.map`, ...) never is: whatever its
+ * head holds (NUL padding, control bytes, another format's magic number), it ships as code, so it
+ * is judged. The core scans any bytes (NULs, invalid UTF-8) and falls back to text when they do
+ * not parse; skipping it would be exit 0 with a key inside.
+ */
 function isBinary(name, head) {
   if (BINARY_EXTENSIONS.has(extensionOf(name))) return true
+  if (KIND_BY_EXTENSION[extensionOf(name)]) return false
   if (!head || head.length === 0) return false
   for (const magic of MAGIC) {
     if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return true
@@ -196,9 +203,7 @@ function isBinary(name, head) {
     if (b === 0) nul++
     else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) control++
   }
-  // A file named as code or markup is text unless it is mostly control bytes: a stray NUL in a
-  // bundle must not hide the rest of it. Other files: any NUL means binary.
-  if (KIND_BY_EXTENSION[extensionOf(name)]) return (control + nul) / n > 0.3
+  // Files not named as code: any NUL means binary.
   if (nul > 0) return true
   // Invalid UTF-8 alone is not binary (a Latin-1 text file must still be scanned).
   return control / n > 0.1

@@ -117,8 +117,28 @@ test('a broken config file stops every front end with a message naming it', asyn
   assert.match(l.printed, /secretgate\.config\.json/)
 })
 
-test('CLI: a bundle padded with NUL bytes before its key is still judged', { skip: 'bug (minor): npm/walk.js isBinary() still calls a .js file binary when over 30% of its first 8 KiB are NUL/control bytes, so 4 KiB of NULs before a key gives exit 0 with a "binary" note; a file named as code could be scanned whatever its head (the core handles NULs), or reported as not judged (exit 2)' }, () => {
-  const dir = apps.writeTree(apps.tempDir('fc-nul-pad'), { 'dist/app.js': Buffer.concat([Buffer.alloc(4096), Buffer.from(`\nconst stripeKey = "${fakeKeys.stripeSecret()}";\n`)]) })
+test('CLI: a file named as code is judged whatever its head holds (NUL padding, control bytes, a magic number)', () => {
+  const key = fakeKeys.stripeSecret()
+  const line = Buffer.from(`\nconst stripeKey = "${key}";\n`)
+  const json = Buffer.from(`\n{"stripeKey": "${key}"}\n`)
+  const files = {
+    'dist/nul.js': Buffer.concat([Buffer.alloc(4096), line]), // 50% NUL bytes in the first 8 KiB
+    'dist/all-nul-head.mjs': Buffer.concat([Buffer.alloc(8192), line]),
+    'dist/control.js': Buffer.concat([Buffer.alloc(6000, 0x01), line]),
+    'dist/wasm-magic.js': Buffer.concat([Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), Buffer.alloc(4096), line]),
+    'dist/nul.json': Buffer.concat([Buffer.alloc(4096), json]),
+    'dist/nul.html': Buffer.concat([Buffer.alloc(4096), Buffer.from(`<script>${line}</script>`)]),
+    'dist/nul.js.gz': require('node:zlib').gzipSync(Buffer.concat([Buffer.alloc(4096), line])),
+  }
+  const dir = apps.writeTree(apps.tempDir('fc-nul-pad'), files)
   const r = apps.runCli(['dist', '--format', 'json'], { cwd: dir })
-  assert.notEqual(r.code, 0, `exit 0: ${r.stdout}`)
+  assert.equal(r.code, 1, `exit ${r.code}: ${r.stdout}${r.stderr}`)
+  const report = JSON.parse(r.stdout)
+  assert.deepEqual(report.notes.filter((n) => n.code === 'binary').map((n) => n.file), [], 'nothing named as code is skipped as binary')
+  const found = new Set(report.findings.filter((f) => f.ruleId === 'stripe-secret-key').flatMap((f) => [f.file, ...(f.locations || []).map((l) => l.file)]))
+  for (const file of Object.keys(files)) assert.ok(found.has(file), `the key in ${file} was not found: ${[...found].join(', ')}`)
+  // files not named as code keep the binary sniffing: a NUL-padded .dat is still skipped
+  const other = apps.writeTree(apps.tempDir('fc-nul-dat'), { 'dist/blob.dat': Buffer.concat([Buffer.alloc(4096), line]) })
+  const o = apps.runCli(['dist', '--format', 'json'], { cwd: other })
+  assert.deepEqual(JSON.parse(o.stdout).notes.map((n) => n.code), ['binary'])
 })
