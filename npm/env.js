@@ -628,8 +628,26 @@ function locateKey(text, key) {
   return { line, column, offset: Buffer.byteLength(before), found: true }
 }
 
+/** First use of a define key as an expression (a whole member chain, outside comments). */
+function indexOfExpression(text, key) {
+  let from = 0
+  for (;;) {
+    const i = text.indexOf(key, from)
+    if (i < 0) return -1
+    from = i + 1
+    const next = text[i + key.length] || ''
+    const prev = i > 0 ? text[i - 1] : ''
+    if (/[\w$]/.test(next) || /[\w$.]/.test(prev)) continue
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1
+    if (/(?:^|[^:])\/\//.test(text.slice(lineStart, i))) continue
+    if (text.lastIndexOf('/*', i) > text.lastIndexOf('*/', i)) continue
+    return i
+  }
+}
+
 module.exports = {
   isSecretName,
+  indexOfExpression,
   publicBy,
   classifyEnvName,
   trivialReason,

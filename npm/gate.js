@@ -101,6 +101,9 @@ const SERVER_NOTE = ' [server output: never sent to a browser, reported as a war
  * @param {{name: string, value: string}[]} [opts.knownSecrets]  the core's knownSecrets option
  * @param {(findings: object[]) => object[]} [opts.attribute]   per-file env attribution
  *   (EnvInfo#attribute from env.js); runs before the server policy and suppressions
+ * @param {(findings: object[], asset: Asset, bytes: Buffer) => object[]} [opts.locate]   per-file:
+ *   fills `original` where no map did (after attribution, so `envVar` is known; before the
+ *   suppressions, so an `allow` entry naming the original file and inline ignore comments apply)
  * @param {object[]} [opts.extraFindings]   findings made outside the scan (env-wholesale-define)
  * @param {'warn' | 'fail'} [opts.server]   server output: 'warn' turns errors into warnings
  * @param {object} [opts.baseline]   a baseline from suppress.readBaseline
@@ -108,7 +111,7 @@ const SERVER_NOTE = ' [server output: never sent to a browser, reported as a war
  * @param {Map<string, Buffer>} [opts.sources]   filled with each scanned file's bytes (for frames)
  * @returns {GateResult}
  */
-function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, extraFindings = [], server = 'warn', baseline = null, scanner = null, sources = null } = {}) {
+function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, locate = null, extraFindings = [], server = 'warn', baseline = null, scanner = null, sources = null } = {}) {
   const started = performance.now()
   const findings = []
   const notes = []
@@ -151,6 +154,7 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
       }
     }
     if (attribute) fileFindings = attribute(fileFindings)
+    if (locate && fileFindings.length > 0) fileFindings = locate(fileFindings, asset, bytes)
     if (isServer) fileFindings = fileFindings.map((f) => serverPolicy(f, server))
     findings.push(...fileFindings)
   }
@@ -334,8 +338,21 @@ function maskLine(lineText, secrets) {
   })
 }
 
+/** An inline ignore comment covering a line of a module (the core's syntax), or null. */
+function ignoreCommentAt(text, line) {
+  const lines = text.split('\n')
+  const same = lines[line - 1] || ''
+  const prev = line > 1 ? lines[line - 2] : ''
+  const m1 = /secretgate-ignore-next-line\b\s*(.*?)\s*(?:\*\/)?\s*$/.exec(prev)
+  if (m1) return { reason: m1[1], by: 'inline' }
+  const m2 = /secretgate-ignore(?!-)\b\s*(.*?)\s*(?:\*\/.*)?$/.exec(same)
+  if (m2) return { reason: m2[1], by: 'inline' }
+  return null
+}
+
 module.exports = {
   createScanner,
+  ignoreCommentAt,
   scanAssets,
   mergeResults,
   failingFindings,

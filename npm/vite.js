@@ -9,9 +9,10 @@
 //   i.e. BEFORE generateBundle: so publicDir is scanned in our own earlier `renderStart`, and a
 //   secret there stops the build before outDir is touched.
 // - An error thrown from generateBundle means rolldown writes no chunk or asset.
-// - `build.sourcemap: 'hidden'` gives each chunk a map without changing a byte of the chunk
-//   (no sourceMappingURL comment); when the user asked for no maps we turn that on, use the maps
-//   for original locations, and drop them from the bundle before anything is written.
+// - Source maps are used when the user's config makes them, never turned on: maps for a whole
+//   bundle cost rolldown and the minifier more than the scan itself (issue 7). Without a map a
+//   finding is placed from `chunk.modules[id].code` (each module as rendered into the chunk) and
+//   that module's own file, only when there is a finding.
 // - Builder mode resolves the config once per environment, so hooks read `this.environment.config`
 //   and keep state per environment, never in a single closure variable.
 const fs = require('node:fs')
@@ -33,8 +34,6 @@ function secretgate(options = {}) {
   const opts = normalizeOptions(options)
   const shared = {
     opts,
-    /** the user's own sourcemap settings, read in the `config` hook: top level and per environment */
-    userMaps: { top: undefined, envs: {} },
     /** environment -> per-build state */
     states: new WeakMap(),
     /** environment name -> its last result, for the report file */
@@ -274,34 +273,14 @@ function buildPlugin(shared) {
     name: 'secretgate',
     apply: 'build',
     enforce: 'post',
-    config(userConfig) {
-      // Original locations need chunk maps; 'hidden' maps leave every chunk byte-identical.
-      // Remember what the user asked for, so maps they did not ask for never reach outDir.
-      const top = userConfig.build && userConfig.build.sourcemap
-      shared.userMaps.top = top
-      const patch = {}
-      if (!top) patch.build = { sourcemap: 'hidden' }
-      const envs = userConfig.environments || {}
-      for (const [name, envConfig] of Object.entries(envs)) {
-        const own = envConfig && envConfig.build ? envConfig.build.sourcemap : undefined
-        shared.userMaps.envs[name] = own
-        if (own === false) {
-          patch.environments = patch.environments || {}
-          patch.environments[name] = { build: { sourcemap: 'hidden' } }
-        }
-      }
-      return patch
-    },
     generateBundle: {
       order: 'post',
       async handler(outputOptions, bundle) {
         const environment = this.environment
         const state = await stateFor(shared, this)
-        const ownMaps = userWantsMaps(shared, environment)
-        const { assets, injectedMaps } = bundleToAssets(bundle, state, ownMaps)
+        const assets = bundleToAssets(bundle, state)
         const sources = new Map()
-        let result = runGate(state, assets, sources, state.wholesale)
-        fixOriginals(result, state, assets, sources)
+        let result = runGate(state, assets, sources, state.wholesale, originalLocator(state, assets))
         if (state.publicResult) {
           result = gate.mergeResults([state.publicResult, result])
           for (const [k, v] of state.publicSources || []) sources.set(k, v)
@@ -310,48 +289,37 @@ function buildPlugin(shared) {
         // one entry per environment and output folder: a rebuild replaces its own entry
         shared.results.delete(`${environment.name}\0public`) // merged into this result
         shared.results.set(`${environment.name}\0${outputOptions.dir || outputOptions.file || ''}`, result)
-        // maps the user did not ask for: used for locations above, never written
-        for (const fileName of injectedMaps) delete bundle[fileName]
-        if (!ownMaps) {
-          for (const item of Object.values(bundle)) {
-            if (item.type !== 'chunk') continue
-            try {
-              item.map = null
-              item.sourcemapFileName = null
-            } catch {}
-          }
-        }
         finish(this, shared, state, result, sources, { stage: 'bundle' })
       },
     },
   }
 }
 
-function userWantsMaps(shared, environment) {
-  const own = shared.userMaps.envs[environment.name]
-  const wanted = own !== undefined ? own : shared.userMaps.top
-  // another plugin may have turned maps on after us: then they are not ours to remove
-  return !!wanted || environment.config.build.sourcemap !== 'hidden'
-}
-
-function bundleToAssets(bundle, state, ownMaps) {
+/**
+ * The bundle as gate assets. A chunk brings the map the user's config made (none is forced: maps
+ * for a whole bundle cost more than the scan) and its modules' rendered code, which places a
+ * finding when there is no map.
+ */
+function bundleToAssets(bundle, state) {
   const assets = []
-  const injectedMaps = []
-  // maps of chunks, and of files emitted as assets with their map beside them (worker bundles)
+  // maps of files emitted as assets with their map beside them (worker bundles)
   const mapOf = new Map()
   for (const [fileName, item] of Object.entries(bundle)) {
-    if (item.type === 'chunk' && item.sourcemapFileName) mapOf.set(fileName, item.sourcemapFileName)
-    else if (item.type === 'asset' && fileName.endsWith('.map') && bundle[fileName.slice(0, -4)]) mapOf.set(fileName.slice(0, -4), fileName)
+    if (item.type === 'asset' && fileName.endsWith('.map') && bundle[fileName.slice(0, -4)]) mapOf.set(fileName.slice(0, -4), fileName)
   }
-  const mapNames = new Set(mapOf.values())
   for (const [fileName, item] of Object.entries(bundle)) {
-    if (!ownMaps && mapNames.has(fileName)) {
-      injectedMaps.push(fileName)
-      continue
-    }
     const file = displayPath(path.join(state.outDir, fileName), state.root)
     if (item.type === 'chunk') {
-      assets.push({ fileName, file, source: item.code, map: item.map || null, server: state.server, origin: 'chunk', moduleIds: item.moduleIds || Object.keys(item.modules || {}) })
+      assets.push({
+        fileName,
+        file,
+        source: item.code,
+        map: item.map || null,
+        server: state.server,
+        origin: 'chunk',
+        moduleIds: item.moduleIds || Object.keys(item.modules || {}),
+        modules: item.modules || null,
+      })
     } else {
       const mapAsset = mapOf.has(fileName) ? bundle[mapOf.get(fileName)] : null
       assets.push({
@@ -365,15 +333,16 @@ function bundleToAssets(bundle, state, ownMaps) {
       })
     }
   }
-  return { assets, injectedMaps }
+  return assets
 }
 
-function runGate(state, assets, sources, extraFindings) {
+function runGate(state, assets, sources, extraFindings, locate = null) {
   const result = gate.scanAssets(assets, {
     config: state.config,
     knownSecrets: state.envInfo.knownSecrets,
     scanner: getScanner(state),
     attribute: (findings) => state.envInfo.attribute(findings),
+    locate,
     extraFindings,
     server: state.serverPolicy,
     sources,
@@ -384,12 +353,16 @@ function runGate(state, assets, sources, extraFindings) {
 }
 
 /**
- * Make every finding's `original` point at a project file (relative to the root): resolve the
- * map's relative source paths, and where no map gave one (HTML, CSS, assets), look for the secret
- * in the files the output was made from.
+ * Makes every finding's `original` point at a project file (relative to the root), per asset as
+ * the gate scans it (before suppressions: `allow` entries and ignore comments see the original):
+ * - a map's source path is resolved;
+ * - without a map, the chunk's modules as rendered (`chunk.modules[id].code`) say which module
+ *   the value came from; that module's file holds the value as written, or the expression that
+ *   put it there (`import.meta.env.X`, `process.env.X`, a `define` key);
+ * - HTML, CSS and other assets: the value is looked for in the files the output was made from.
+ * Only findings are placed, so a build with none reads no source file.
  */
-function fixOriginals(result, state, assets, sources) {
-  const byFile = new Map(assets.map((a) => [a.file, a]))
+function originalLocator(state, assets) {
   let modules = null
   const allModules = () => modules || (modules = assets.flatMap((a) => a.moduleIds || []))
   const textCache = new Map()
@@ -403,37 +376,113 @@ function fixOriginals(result, state, assets, sources) {
     }
     return textCache.get(abs)
   }
-  for (const f of result.findings) {
-    const asset = byFile.get(f.file)
-    if (!asset) continue
-    if (f.original && f.original.file) {
-      f.original = { ...f.original, file: normalizeOriginal(f.original.file, asset, state) }
-      continue
-    }
-    const bytes = sources.get(f.file)
-    if (!bytes || !(f.end > f.start)) continue
+  const place = (f, asset, bytes) => {
+    if (f.original && f.original.file) return { ...f, original: { ...f.original, file: normalizeOriginal(f.original.file, asset, state) } }
+    if (!(f.end > f.start) || f.end > bytes.length) return f
     const raw = bytes.subarray(f.start, f.end).toString('utf8')
-    // the files this output was made from; for CSS and other generated assets, any module of
-    // the bundle (a stylesheet is a module of the chunk that imports it)
+    // 1. the module whose rendered code holds the value (node_modules included: the module says
+    //    where it came from, so no other file is read)
+    if (asset.modules && raw.length >= 4) {
+      for (const [id, m] of Object.entries(asset.modules)) {
+        if (!m || typeof m.code !== 'string' || !m.code.includes(raw)) continue
+        const abs = cleanId(id, state.root)
+        const text = abs ? readText(abs) : null
+        if (!text) continue
+        const at = findInOriginal(text, raw, f.envVar, state.cfg.define)
+        return placedAt(f, displayPath(abs, state.root), text, at)
+      }
+    }
+    // 2. the project's own files the output was made from (a stylesheet is a module of the chunk
+    //    that imports it; a minifier may have joined a value from pieces no module holds whole)
     const candidates = [...new Set((asset.originalFileNames || []).concat(asset.moduleIds || [], allModules()))].filter((id) => !id.includes('node_modules'))
     for (const id of candidates) {
       const abs = cleanId(id, state.root)
-      if (!abs) continue
-      const text = readText(abs)
+      const text = abs ? readText(abs) : null
       if (!text) continue
-      let at = text.indexOf(raw)
-      if (at === -1 && f.envVar) {
-        for (const needle of [`import.meta.env.${f.envVar}`, `process.env.${f.envVar}`]) {
-          at = text.indexOf(needle)
-          if (at !== -1) break
+      const at = findInOriginal(text, raw, f.envVar, state.cfg.define)
+      if (at !== -1) return placedAt(f, displayPath(abs, state.root), text, at)
+    }
+    // 3. an asset a module points at by URL, bundled on its own (a web worker): the files that
+    //    module names by relative path
+    const base = path.posix.basename(asset.fileName)
+    for (const other of assets) {
+      for (const [id, m] of Object.entries(other.modules || {})) {
+        if (!m || typeof m.code !== 'string' || !m.code.includes(base)) continue
+        const abs = cleanId(id, state.root)
+        const text = abs ? readText(abs) : null
+        if (!text) continue
+        for (const target of relativeSpecifiers(text, abs)) {
+          const targetText = readText(target)
+          const at = targetText ? findInOriginal(targetText, raw, f.envVar, state.cfg.define) : -1
+          if (at !== -1) return placedAt(f, displayPath(target, state.root), targetText, at)
         }
       }
-      if (at === -1) continue
-      const before = text.slice(0, at)
-      f.original = { file: displayPath(abs, state.root), line: before.split('\n').length, column: at - before.lastIndexOf('\n') }
-      break
+    }
+    return f
+  }
+  return (findings, asset, bytes) => findings.map((f) => {
+    try {
+      return place(f, asset, bytes)
+    } catch {
+      return f
+    }
+  })
+}
+
+/**
+ * Where `text` (an original source file) holds a finding: the value as written, else the first
+ * expression that inlines it: `import.meta.env.NAME`, `process.env.NAME`, or a `define` key whose
+ * value holds it. -1 when none is there.
+ */
+function findInOriginal(text, raw, envVar, define) {
+  let at = raw.length >= 4 ? text.indexOf(raw) : -1
+  if (at !== -1) return at
+  const keys = []
+  if (envVar) keys.push(`import.meta.env.${envVar}`, `process.env.${envVar}`)
+  for (const [key, value] of Object.entries(define || {})) {
+    if (typeof value === 'string' && raw.length >= 4 && value.includes(raw)) keys.push(key)
+  }
+  for (const key of keys) {
+    at = envLib.indexOfExpression(text, key)
+    if (at !== -1) return at
+  }
+  if (envVar) {
+    const m = new RegExp(`import\\.meta\\.env\\[\\s*['"\`]${envVar}['"\`]\\s*\\]`).exec(text)
+    if (m) return m.index
+  }
+  return -1
+}
+
+/** The files a module names by relative path (`./worker.js`, `'../lib/x'`), that exist. */
+function relativeSpecifiers(text, abs) {
+  const out = new Set()
+  const re = /(['"`])(\.{1,2}\/[^'"`\n]+)\1/g
+  let m
+  while ((m = re.exec(text)) !== null) {
+    const target = path.resolve(path.dirname(abs), m[2].split('?')[0])
+    for (const candidate of [target, ...['.js', '.ts', '.mjs', '.jsx', '.tsx'].map((ext) => target + ext)]) {
+      try {
+        if (fs.statSync(candidate).isFile()) {
+          out.add(candidate)
+          break
+        }
+      } catch {}
     }
   }
+  return out
+}
+
+/**
+ * A finding placed in an original file: at `at`, or the file only (line 1) when -1. A value that
+ * opens a string literal is placed at its quote, where a source map places the literal: a build
+ * gives the same location with and without maps.
+ */
+function placedAt(f, file, text, at) {
+  if (at > 0 && /['"`]/.test(text[at - 1])) at -= 1
+  const loc = at === -1 ? { line: 1, column: 1 } : lineOf(text, null, at)
+  // the minifier dropped the comments; the original still has them
+  const ignored = at === -1 ? null : gate.ignoreCommentAt(text, loc.line)
+  return { ...f, original: { file, ...loc }, suppressed: f.suppressed || ignored }
 }
 
 function cleanId(id, root) {

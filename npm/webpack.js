@@ -15,7 +15,9 @@ const path = require('node:path')
 const { loadConfig, validateConfig } = require('./config.js')
 const { applySuppressions } = require('./suppress.js')
 const envLib = require('./env.js')
+const { indexOfExpression } = envLib
 const gate = require('./gate.js')
+const { ignoreCommentAt } = gate
 const { kindOf } = require('./walk.js')
 
 const PLUGIN = 'SecretgatePlugin'
@@ -872,23 +874,6 @@ function lineColumn(text, index) {
   return { line, column: index - before.lastIndexOf('\n') }
 }
 
-/** First use of a define key as an expression (a whole member chain, outside comments). */
-function indexOfExpression(text, key) {
-  let from = 0
-  for (;;) {
-    const i = text.indexOf(key, from)
-    if (i < 0) return -1
-    from = i + 1
-    const next = text[i + key.length] || ''
-    const prev = i > 0 ? text[i - 1] : ''
-    if (/[\w$]/.test(next) || /[\w$.]/.test(prev)) continue
-    const lineStart = text.lastIndexOf('\n', i - 1) + 1
-    if (/(?:^|[^:])\/\//.test(text.slice(lineStart, i))) continue
-    if (text.lastIndexOf('/*', i) > text.lastIndexOf('*/', i)) continue
-    return i
-  }
-}
-
 /** The content of the string literal that a 1-based column starts or points into, or null. */
 function stringLiteralAt(lineText, column) {
   const i = column - 1
@@ -899,18 +884,6 @@ function stringLiteralAt(lineText, column) {
     while (end < lineText.length && lineText[end] !== q) end += lineText[end] === '\\' ? 2 : 1
     return lineText.slice(start + 1, end)
   }
-  return null
-}
-
-/** An inline ignore comment covering a line of a module (the core's syntax), or null. */
-function ignoreCommentAt(text, line) {
-  const lines = text.split('\n')
-  const same = lines[line - 1] || ''
-  const prev = line > 1 ? lines[line - 2] : ''
-  const m1 = /secretgate-ignore-next-line\b\s*(.*?)\s*(?:\*\/)?\s*$/.exec(prev)
-  if (m1) return { reason: m1[1], by: 'inline' }
-  const m2 = /secretgate-ignore(?!-)\b\s*(.*?)\s*(?:\*\/.*)?$/.exec(same)
-  if (m2) return { reason: m2[1], by: 'inline' }
   return null
 }
 

@@ -183,7 +183,7 @@ test('publishable keys only (Stripe pk_live_, a Firebase web config, a Supabase 
   assert.equal(byRule.get('supabase-anon-key').severity, 'info')
   assert.equal(byRule.get('supabase-anon-key').envVar, 'VITE_SUPABASE_ANON_KEY')
   assert.match(r.logs, /secretgate: no findings|0 errors, 0 warnings, \d+ info/)
-  // the maps secretgate made for locations are not written: the user asked for none
+  // the user asked for no maps: secretgate makes none for itself, so none is written either
   const written = outFiles(r)
   assert.ok(written.includes('index.html') && written.some((f) => /^assets\/index-.*\.js$/.test(f)))
   assert.ok(!written.some((f) => f.endsWith('.map')), `no .map file written: ${written.join(', ')}`)
@@ -216,17 +216,43 @@ test('every emitted asset is scanned: an inline script in index.html, a styleshe
   assertRedacted(r, [github, slack, sendgrid])
 })
 
-test('a passing build with a web worker writes none of the maps secretgate made for itself', async () => {
+test('a build that asks for no maps gets none: secretgate never turns source maps on (they cost more than the scan)', async () => {
   const dir = tempCopy('basic')
   write(dir, 'src/settings.js', "const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })\nexport const settings = { worker }\n")
   write(dir, 'src/worker.js', "self.onmessage = () => self.postMessage('pong')\n")
-  const r = await runBuild(dir)
+  // what the bundle holds when the last plugins see it
+  const maps = []
+  const recorder = { name: 'record-maps', enforce: 'post', generateBundle(_, bundle) {
+    for (const [fileName, item] of Object.entries(bundle)) maps.push(item.type === 'chunk' ? item.map : fileName.endsWith('.map') ? fileName : null)
+  } }
+  const r = await runBuild(dir, { config: { plugins: [recorder] } })
   assert.equal(r.error, null, r.error && r.error.message)
+  assert.ok(maps.length >= 3, 'the recorder saw the bundle')
+  assert.deepEqual(maps.filter(Boolean), [], 'no chunk has a map, no map asset was made')
   const written = outFiles(r)
   assert.ok(written.some((f) => /^assets\/worker-.*\.js$/.test(f)), written.join(', '))
   assert.deepEqual(written.filter((f) => f.endsWith('.map')), [])
   const withMaps = await runBuild(tempCopy('basic'), { config: { build: { sourcemap: true } } })
   assert.ok(outFiles(withMaps).some((f) => f.endsWith('.js.map')), 'maps the user asked for are written')
+})
+
+test('without source maps, a secret inside a dependency is placed in the package file it ships from', async () => {
+  const dir = tempCopy('basic')
+  // a package of its own instead of the linked node_modules (the fixture imports nothing else)
+  fs.rmSync(path.join(dir, 'node_modules'))
+  const token = fakeKeys.githubToken()
+  write(dir, 'node_modules/leaky-sdk/package.json', JSON.stringify({ name: 'leaky-sdk', version: '1.0.0', main: 'index.js' }))
+  write(dir, 'node_modules/leaky-sdk/index.js', ['// a vendored client that shipped with a token in it', 'exports.client = {', `  token: '${token}',`, '}', ''].join('\n'))
+  write(dir, 'src/settings.js', "import { client } from 'leaky-sdk'\nexport const settings = { client }\n")
+  const r = await runBuild(dir)
+  assert.ok(r.error, 'the build must fail')
+  const [f] = findingsOf(r, 'github-token')
+  assert.ok(f, 'a github-token finding')
+  assert.deepEqual({ file: f.original.file, line: f.original.line }, { file: 'node_modules/leaky-sdk/index.js', line: 3 })
+  assert.equal(r.detail.id, path.join(dir, 'node_modules/leaky-sdk/index.js'))
+  assert.match(r.detail.frame, /> 3 \|\s+token: '\*{20,}'/)
+  assert.deepEqual(filesHolding(r.outDir, [token]), [])
+  assertRedacted(r, [token])
 })
 
 test('a real app with heavy dependencies (react, react-dom) passes', async () => {
