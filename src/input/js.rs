@@ -23,11 +23,16 @@ use crate::detect::{Candidate, Segment};
 /// (`node scripts/measure-nesting.js`): the shallowest trap is at about 780 nested parentheses
 /// or arrows, 880 nested objects; `+` chains trap near 7,800 operands and `||` chains near 4,300.
 /// The guards keep about a third of that, leaving room for the bundler's own frames below ours.
+/// A `{` right after `)` (a function or method body, an `if`/`for`/`while`/`catch` block) counts
+/// two levels: a function level costs swc more than twice a parenthesis (the opt-level s `.wasm`
+/// traps at 342 nested `function(){return …}` against 782 parentheses), and counted as one it kept
+/// a quarter of the stack as margin where every other shape keeps half or more.
 pub const MAX_DEPTH: usize = 256;
 /// Longest weighted run in one expression or statement parsed as JavaScript: operators weigh one,
 /// assignments, labels and prefix keywords (`typeof`, `new`, `await`) three, calls and indexes
-/// two, arrows six; statement keywords (`if`, `else`, `while`, `class … extends`) count in a run
-/// that only a `;` or a finished block ends. Checked against every shape in
+/// two, arrows six; statement keywords (`if` five, loops four, `try`, `switch`, `class … extends`
+/// three) count in a run that only a `;` or a finished block ends (not one before `else`). Checked
+/// against every shape in
 /// `tests/reliability/nesting.test.js` and against 3,000 real bundles (none falls back).
 pub const MAX_CHAIN: usize = 1500;
 
@@ -72,6 +77,8 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
     let mut max_chain = 0;
     // Depths at which a template literal's `${` opened, to resume the template after `}`.
     let mut tpl_stack: Vec<usize> = Vec::new();
+    // What each open bracket added to `depth` (1, or 2 for a body after `)`), taken off at its close.
+    let mut opened: Vec<usize> = Vec::new();
     let mut last_sig: u8 = b';';
     let mut i = 0;
     let n = b.len();
@@ -108,10 +115,11 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                 continue;
             }
             b'`' => {
-                let (ni, opened) = skip_template(b, i + 1);
+                let (ni, entered) = skip_template(b, i + 1);
                 i = ni;
-                if opened {
+                if entered {
                     depth += 1;
+                    opened.push(1);
                     tpl_stack.push(depth);
                     chain.push(0);
                     stmt.push(0);
@@ -163,7 +171,9 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                         max_chain = max_chain.max(*top);
                     }
                 }
-                depth += 1;
+                let weight = if c == b'{' && last_sig == b')' { 2 } else { 1 };
+                depth += weight;
+                opened.push(weight);
                 max_depth = max_depth.max(depth);
                 chain.push(0);
                 stmt.push(0);
@@ -172,14 +182,15 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
             b')' | b']' | b'}' => {
                 if c == b'}' && tpl_stack.last() == Some(&depth) {
                     tpl_stack.pop();
-                    depth = depth.saturating_sub(1);
+                    depth = depth.saturating_sub(opened.pop().unwrap_or(1));
                     chain.pop();
                     stmt.pop();
                     arrow_total -= arrows.pop().unwrap_or(0);
-                    let (ni, opened) = skip_template(b, i + 1);
+                    let (ni, reopened) = skip_template(b, i + 1);
                     i = ni;
-                    if opened {
+                    if reopened {
                         depth += 1;
+                        opened.push(1);
                         tpl_stack.push(depth);
                         chain.push(0);
                         stmt.push(0);
@@ -188,7 +199,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                     last_sig = b'"';
                     continue;
                 }
-                depth = depth.saturating_sub(1);
+                depth = depth.saturating_sub(opened.pop().unwrap_or(1));
                 if chain.len() > 1 {
                     chain.pop();
                     stmt.pop();
@@ -204,7 +215,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                     }
                     let next = b.get(k).copied().unwrap_or(b';');
                     let new_statement = next.is_ascii_alphabetic() || matches!(next, b'_' | b'$' | b'}' | b';');
-                    if new_statement && !b[k..].starts_with(b"else") {
+                    if new_statement && !else_follows(b, k) {
                         if let Some(top) = stmt.last_mut() {
                             *top = 0;
                         }
@@ -222,7 +233,12 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                 // Keywords that nest what follows: statements (`if(a)if(a)…`, `else if`,
                 // `class extends class extends …`) and prefix operators (`typeof typeof …`).
                 let (counter, weight) = match &b[start..i] {
-                    b"if" | b"else" | b"while" | b"for" | b"do" | b"with" | b"try" | b"switch" | b"class" | b"extends" => (&mut stmt, 3),
+                    // `if` nests its branches (`if(a)if(a)…` traps near 800 on the main thread,
+                    // loops near 1,050). `else` continues the `if` before it and nests nothing
+                    // itself: a long `else if` chain costs one `if` per link.
+                    b"if" => (&mut stmt, 5),
+                    b"while" | b"for" | b"do" | b"with" => (&mut stmt, 4),
+                    b"try" | b"switch" | b"class" | b"extends" => (&mut stmt, 3),
                     b"new" | b"typeof" | b"void" | b"delete" | b"await" | b"yield" | b"in" | b"instanceof" => (&mut chain, 3),
                     _ => (&mut chain, 0),
                 };
@@ -247,7 +263,9 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                     arrow_total -= *top;
                     *top = 0;
                 }
-                if c == b';' {
+                // A `;` ends the statement, unless an `else` follows: `if(a)b;else if(a)b;…`
+                // nests like the braced chain does.
+                if c == b';' && !else_follows(b, i + 1) {
                     if let Some(top) = stmt.last_mut() {
                         *top = 0;
                     }
@@ -290,6 +308,14 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
         }
     }
     None
+}
+
+/// Does the keyword `else` come next after `i` (past whitespace)?
+fn else_follows(b: &[u8], mut i: usize) -> bool {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    b[i.min(b.len())..].starts_with(b"else") && !b.get(i + 4).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
 }
 
 /// Parses `src` and collects its strings. `Err` carries the parser's message.

@@ -2,7 +2,7 @@
 // Deep nesting through the real .wasm: 100,000 levels of every shape in helpers/shapes.js must end
 // in a text scan with a `too-deep` note (never a trap), on the main thread and in a worker thread,
 // and the key written after the deep part must still be found. A second pass checks the guard's
-// margin: the deepest input the guard still parses must not trap even with a quarter of the stack
+// margin: the deepest input the guard still parses must not trap even with two fifths of the stack
 // already used (a bundler calls the core from deep inside its own hooks).
 const test = require('node:test')
 const assert = require('node:assert/strict')
@@ -15,38 +15,22 @@ const INDEX = path.join(__dirname, '..', '..', 'npm', 'index.js')
 const SHAPES = path.join(__dirname, 'helpers', 'shapes.js')
 const DEPTH = 100000
 
-// Shapes the core's guard does not see yet (src/input/js.rs `too_deep` counts brackets and
-// operator characters, not keyword operators, call/member chains or statement nesting): each one
-// traps the .wasm well below 100,000 levels. Measured trap depths (main thread, guard lifted) are
-// in docs/reliability.md. The lead removes an entry when the guard covers it.
-const KNOWN_TRAPS = {
-  'typeof chain': 'bug: `typeof typeof … a` is not counted by the nesting guard; traps at ~7,800',
-  'void chain': 'bug: `void void … 0` is not counted by the nesting guard; traps at ~7,800',
-  'delete chain': 'bug: `delete delete … a.b` is not counted by the nesting guard; traps at ~7,800',
-  'new new': 'bug: `new new … A` is not counted by the nesting guard; traps at ~4,800',
-  'await chain': 'bug: `await await … a` is not counted by the nesting guard; traps at ~4,300',
-  'yield chain': 'bug: `yield yield … a` is not counted by the nesting guard; traps at ~3,700',
-  'member chain': 'bug: `a.b.b.b…` is not counted by the nesting guard; traps at ~7,800',
-  'call chain': 'bug: `f()()()…` is not counted by the nesting guard (brackets close at once); traps at ~4,300',
-  'class extends': 'bug: `class extends class extends … A{}` is not counted by the nesting guard; traps at ~1,500',
-  'if if': 'bug: `if(a)if(a)… b` (statement nesting without braces) is not counted by the nesting guard; traps at ~2,000',
-  'else if': 'bug: `if(a){}else if(a){}…` is not counted by the nesting guard; traps at ~8,300',
-  'while while': 'bug: `while(a)while(a)… b` is not counted by the nesting guard; traps at ~2,500',
-  'for for': 'bug: `for(;;)for(;;)… b` is not counted by the nesting guard; traps at ~2,500',
-  'do do': 'bug: `do do … b; while(0) while(0)` is not counted by the nesting guard; traps at ~2,500',
-  labels: 'bug: `l: l: l: … b` is not counted by the nesting guard; traps at ~2,500',
-}
+// Shapes the core's guard does not see (each traps the .wasm well below 100,000 levels), skipped
+// with the bug as reason until the guard covers them. None since debf1da (keyword, statement,
+// call and member chains) and the unbraced `else if` chain (see docs/reliability.md, bug 2).
+const KNOWN_TRAPS = {}
 // Shapes that do not nest in the parser (it loops): parsing them whole is as good as a fallback.
 const FLAT = new Set(['comma sequence'])
 
 // Deep inputs the guard accepts but that trap once part of the stack is used: the guard's margin
-// is too thin for them (see docs/reliability.md, "nesting").
-// Measured on the .wasm built at opt-level s (e875b57) with the guard of the working tree at
-// 19:00: main thread, no stack used.
-const THIN_MARGIN = {
-  'default params': 'bug: `x=(a=()=>(a=()=>…1)=>1)=>1` passes the guard up to 255 levels but traps from 254 on the main thread with nothing else on the stack (SECRETGATE_INTERNAL instead of a too-deep fallback)',
-  'assignment chain': 'bug: `a=a=…=1` passes the guard up to 1,500 but traps from 1,730 (guard lifted): with a quarter of the stack used, 1,500 traps',
-}
+// is too thin for them (see docs/reliability.md, "Deep nesting"). None since the guard counts
+// default values' arrows (debf1da) and function bodies twice.
+const THIN_MARGIN = {}
+// Part of the thread's stack used before the scan in the margin check. It was a quarter; two
+// fifths fails the guard of 18:36 (`function(){return …}` kept only a quarter of the stack) and
+// still passes every shape with some slack (the closest, TypeScript generics and object types,
+// survive half).
+const STACK_USED = 0.4
 
 const key = fakeKeys.stripeSecret()
 const withKey = (src) => `${src}\nconst stripeKey = "${key}";\n`
@@ -104,7 +88,7 @@ test('100,000 levels inside a worker thread: too-deep fallback, key found', asyn
   }
 })
 
-test('the guard leaves a margin: the deepest parsed input survives with a quarter of the stack used', async (t) => {
+test('the guard leaves a margin: the deepest parsed input survives with two fifths of the stack used', async (t) => {
   const { scan } = require(INDEX)
   const fallsBack = (s, n) => {
     try {
@@ -136,14 +120,14 @@ test('the guard leaves a margin: the deepest parsed input survives with a quarte
         else lo = mid
       }
       let outcome
-      atDepth(Math.floor(frames / 4), () => {
+      atDepth(Math.floor(frames * STACK_USED), () => {
         try {
           outcome = scan(withKey(s.make(lo)), { file: s.file })
         } catch (e) {
           outcome = e
         }
       })
-      assert.ok(!(outcome instanceof Error), `${s.name}: ${lo} levels pass the guard but trap with a quarter of the stack used: ${outcome && outcome.message}`)
+      assert.ok(!(outcome instanceof Error), `${s.name}: ${lo} levels pass the guard but trap with ${STACK_USED * 100}% of the stack used: ${outcome && outcome.message}`)
       assert.ok(outcome.findings.some((f) => f.ruleId === 'stripe-secret-key'))
     })
   }

@@ -44,6 +44,8 @@ const shapes = {
   'class extends': (n) => `x=${'class extends '.repeat(n)}A{};`,
   'if if': (n) => `${'if(a)'.repeat(n)}b;`,
   'else if': (n) => `if(a){}${'else if(a){}'.repeat(n)}`,
+  'else if unbraced': (n) => `if(a)b;${'else if(a)b;'.repeat(n)}`,
+  'function bodies': (n) => `${'function f(a=1){if(a){'.repeat(n)}b${'}}'.repeat(n)}`,
   'while while': (n) => `${'while(a)'.repeat(n)}b;`,
   'for for': (n) => `${'for(;;)'.repeat(n)}b;`,
   'do do': (n) => `${'do '.repeat(n)}b;${' while(0)'.repeat(n)}`,
