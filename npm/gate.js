@@ -73,157 +73,6 @@ function createScanner({ knownSecrets = [], rules = {} } = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// a scanning thread: the core's start-up overlaps with bundling
-
-/**
- * The core on a worker thread, started when this is made: loading the .wasm and its first scans
- * (a few hundred ms once per process) then overlap with the bundler's own work instead of adding
- * to it. An accelerator only: `prescan` scans assets there ahead of `scanAssets`, and
- * `scannerFor` hands scanAssets a Scanner that returns those reports, and scans in this thread,
- * as before, whatever the thread did not answer (it failed to start, the core trapped there, the
- * file was not prescanned). Results never depend on which thread scanned.
- */
-class ScanThread {
-  constructor() {
-    this.pending = new Map()
-    this.nextId = 1
-    this.failed = null
-    this.coreInfo = null
-    this.configs = new Map()
-    this.worker = null
-    try {
-      const { Worker } = require('node:worker_threads')
-      this.worker = new Worker(__filename, { workerData: { secretgateScanThread: true } })
-      this.worker.on('message', (m) => this.onMessage(m))
-      this.worker.on('error', (err) => this.fail(err))
-      this.worker.on('exit', (code) => this.fail(new Error(`the scan thread exited (${code})`)))
-      // idle, it never keeps a process alive (a build that forgot to close it still exits);
-      // while it owes answers it does (see request). After the listeners, which ref it again.
-      this.worker.unref()
-    } catch (err) {
-      this.fail(err)
-    }
-  }
-
-  onMessage(m) {
-    if (m.type === 'ready') {
-      this.coreInfo = m.coreInfo
-      return
-    }
-    const p = this.pending.get(m.id)
-    if (!p) return
-    this.pending.delete(m.id)
-    if (this.pending.size === 0) this.worker.unref()
-    if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }))
-    else p.resolve(m.report)
-  }
-
-  fail(err) {
-    if (!this.failed) this.failed = err || new Error('the scan thread failed')
-    for (const p of this.pending.values()) p.reject(this.failed)
-    this.pending.clear()
-  }
-
-  request(msg) {
-    if (this.failed || !this.worker) return Promise.reject(this.failed || new Error('no scan thread'))
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref()
-      this.pending.set(id, { resolve, reject })
-      try {
-        this.worker.postMessage({ ...msg, id })
-      } catch (err) {
-        this.pending.delete(id)
-        if (this.pending.size === 0) this.worker.unref()
-        reject(err)
-      }
-    })
-  }
-
-  /**
-   * Scans `assets` on the thread, as scanAssets would (same kind and map; ignored and binary
-   * files skipped). Resolves, never rejects, to what the thread answered: file -> entry.
-   * An asset's map is turned into text here once (the entry is matched on that very string).
-   */
-  async prescan(assets, { knownSecrets = [], rules = {}, ignore = [] } = {}) {
-    const done = new Map()
-    if (this.failed) return done
-    const key = JSON.stringify([knownSecrets, rules])
-    if (!this.configs.has(key)) {
-      this.configs.set(key, this.configs.size + 1)
-      this.worker.postMessage({ type: 'config', configId: this.configs.get(key), knownSecrets, rules })
-    }
-    const configId = this.configs.get(key)
-    const jobs = []
-    for (const asset of assets) {
-      const file = asset.file || asset.fileName
-      if (matchAny(ignore, [asset.fileName, file])) continue
-      const bytes = toBuffer(asset.source)
-      if (isBinary(asset.fileName, bytes.subarray(0, 8192))) continue
-      if (asset.map && typeof asset.map !== 'string') asset.map = mapText(asset.map)
-      const options = { file, kind: asset.kind || kindOf(asset.fileName), sourceMap: mapText(asset.map) }
-      jobs.push(this.request({ type: 'scan', configId, bytes, options }).then(
-        (report) => done.set(file, { length: bytes.length, options, report }),
-        () => {}, // scanned in this thread instead
-      ))
-    }
-    await Promise.all(jobs)
-    return done
-  }
-
-  /** A Scanner for scanAssets: the prescanned reports, else `fallback()`'s in this thread. */
-  scannerFor(prescanned, fallback) {
-    return {
-      coreInfo: this.coreInfo,
-      scan(bytes, options) {
-        const hit = prescanned.get(options.file)
-        if (hit && hit.length === bytes.length && hit.options.kind === options.kind && hit.options.sourceMap === options.sourceMap) return hit.report
-        const sc = fallback()
-        if (!sc) throw Object.assign(new Error('secretgate could not load its scanning core'), { code: 'SECRETGATE_INTERNAL' })
-        return sc.scan(bytes, options)
-      },
-    }
-  }
-
-  close() {
-    if (this.worker) this.worker.terminate().catch(() => {})
-    this.fail(new Error('the scan thread was closed'))
-  }
-}
-
-/** The thread's side: one core, a Scanner per configuration, warmed up before the first file. */
-function runScanThread(port) {
-  const scanners = new Map()
-  const configs = new Map()
-  let coreInfo = null
-  try {
-    const c = loadCore()
-    coreInfo = { version: typeof c.version === 'function' ? c.version() : c.version || null, coreVersion: typeof c.coreVersion === 'function' ? c.coreVersion() : c.coreVersion || null }
-    const warm = createScanner({})
-    for (const [file, text] of [['warm.js', 'export const a = "warm-up"'], ['warm.html', '<p>warm-up</p>'], ['warm.css', 'p{color:red}'], ['warm.txt', 'warm-up']]) warm.scan(text, { file })
-  } catch {
-    // every request answers with the error below; the caller scans in its own thread
-  }
-  port.postMessage({ type: 'ready', coreInfo })
-  port.on('message', (m) => {
-    if (m.type === 'config') {
-      configs.set(m.configId, { knownSecrets: m.knownSecrets, rules: m.rules })
-      return
-    }
-    try {
-      let sc = scanners.get(m.configId)
-      if (!sc) scanners.set(m.configId, (sc = createScanner(configs.get(m.configId))))
-      const report = sc.scan(m.bytes, m.options)
-      port.postMessage({ id: m.id, report })
-    } catch (err) {
-      // after an internal error the core replaced its instance: a new Scanner next time
-      scanners.delete(m.configId)
-      port.postMessage({ id: m.id, error: { message: String((err && err.message) || err), code: (err && err.code) || null } })
-    }
-  })
-}
-
-// ---------------------------------------------------------------------------------------------
 // scanning
 
 function toBuffer(source) {
@@ -316,16 +165,11 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
   stats.ms = performance.now() - started
   let version = null
   let coreVersion = null
-  if (scanner && scanner.coreInfo) {
-    // a scan thread's core: this thread need not load one just to name its version
-    ;({ version, coreVersion } = scanner.coreInfo)
-  } else {
-    try {
-      const c = loadCore()
-      version = typeof c.version === 'function' ? c.version() : c.version || null
-      coreVersion = typeof c.coreVersion === 'function' ? c.coreVersion() : c.coreVersion || null
-    } catch {}
-  }
+  try {
+    const c = loadCore()
+    version = typeof c.version === 'function' ? c.version() : c.version || null
+    coreVersion = typeof c.coreVersion === 'function' ? c.coreVersion() : c.coreVersion || null
+  } catch {}
   return { findings: all, notes, errors, stats, version, coreVersion, failOn: config.failOn || 'error' }
 }
 
@@ -508,7 +352,6 @@ function ignoreCommentAt(text, line) {
 
 module.exports = {
   createScanner,
-  ScanThread,
   ignoreCommentAt,
   scanAssets,
   mergeResults,
@@ -519,9 +362,4 @@ module.exports = {
   writeReport,
   maskedFrame,
   failsAt,
-}
-
-{
-  const { isMainThread, parentPort, workerData } = require('node:worker_threads')
-  if (!isMainThread && workerData && workerData.secretgateScanThread) runScanThread(parentPort)
 }

@@ -98,6 +98,17 @@ async function prepareState(shared, environment) {
   }
 }
 
+function warmUp(state) {
+  try {
+    const scanner = getScanner(state)
+    for (const [file, text] of [['warm.js', 'export const a = "warm-up"'], ['warm.html', '<p>warm-up</p>'], ['warm.css', 'p{color:red}'], ['warm.txt', 'warm-up']]) {
+      scanner.scan(text, { file })
+    }
+  } catch {
+    // the real scan reports any problem
+  }
+}
+
 function getScanner(state) {
   if (!state.scanner) state.scanner = gate.createScanner({ knownSecrets: state.envInfo.knownSecrets, rules: state.config.rules })
   return state.scanner
@@ -184,11 +195,10 @@ function publicDirPlugin(shared) {
     buildStart() {
       // a new build (or a watch rebuild): config and .env files are read again
       shared.states.delete(this.environment)
-      // start early; the hooks await (and report) it
-      stateFor(shared, this).catch(() => {})
-      // the core starts on its own thread now: loading the .wasm and its first scan of each kind
-      // (a few hundred ms) overlap with bundling instead of adding to it
-      if (!shared.thread || shared.thread.failed) shared.thread = new gate.ScanThread()
+      // start early; the hooks await (and report) it. While rolldown parses and transforms on its
+      // own threads the JS thread is mostly idle: warm the core up there (loading the .wasm and
+      // its first scan of each kind cost a few hundred ms once per process)
+      stateFor(shared, this).then((state) => setTimeout(() => warmUp(state), 0), () => {})
     },
     renderStart: {
       order: 'pre',
@@ -204,7 +214,7 @@ function publicDirPlugin(shared) {
         const assets = readPublicDir(cfg.publicDir, state)
         if (assets.length === 0) return
         const sources = new Map()
-        const result = await runGate(shared, state, assets, sources, [])
+        const result = runGate(state, assets, sources, [])
         for (const f of result.findings) {
           const a = assets.find((x) => x.file === f.file)
           if (a && !f.original) f.original = { file: a.sourceFile, line: f.line, column: f.column }
@@ -270,7 +280,7 @@ function buildPlugin(shared) {
         const state = await stateFor(shared, this)
         const assets = bundleToAssets(bundle, state)
         const sources = new Map()
-        let result = await runGate(shared, state, assets, sources, state.wholesale, originalLocator(state, assets))
+        let result = runGate(state, assets, sources, state.wholesale, originalLocator(state, assets))
         if (state.publicResult) {
           result = gate.mergeResults([state.publicResult, result])
           for (const [k, v] of state.publicSources || []) sources.set(k, v)
@@ -281,12 +291,6 @@ function buildPlugin(shared) {
         shared.results.set(`${environment.name}\0${outputOptions.dir || outputOptions.file || ''}`, result)
         finish(this, shared, state, result, sources, { stage: 'bundle' })
       },
-    },
-    closeBundle() {
-      // a watch build keeps its warm thread for the next rebuild
-      if (this.meta && this.meta.watchMode) return
-      if (shared.thread) shared.thread.close()
-      shared.thread = null
     },
   }
 }
@@ -332,18 +336,11 @@ function bundleToAssets(bundle, state) {
   return assets
 }
 
-async function runGate(shared, state, assets, sources, extraFindings, locate = null) {
-  let scanner
-  if (shared.thread) {
-    const prescanned = await shared.thread.prescan(assets, { knownSecrets: state.envInfo.knownSecrets, rules: state.config.rules, ignore: state.config.ignore || [] })
-    scanner = shared.thread.scannerFor(prescanned, () => getScanner(state))
-  } else {
-    scanner = getScanner(state)
-  }
+function runGate(state, assets, sources, extraFindings, locate = null) {
   const result = gate.scanAssets(assets, {
     config: state.config,
     knownSecrets: state.envInfo.knownSecrets,
-    scanner,
+    scanner: getScanner(state),
     attribute: (findings) => state.envInfo.attribute(findings),
     locate,
     extraFindings,
@@ -648,14 +645,13 @@ function devPlugin(shared) {
     apply: (_config, { command, mode }) => command === 'serve' && shared.opts.dev !== false && !process.env.VITEST && mode !== 'test',
     configureServer(server) {
       // the exposed secrets and the public folder, once at start
-      prepareDev(server).then(async (state) => {
+      prepareDev(server).then((state) => {
         if (!state) return
         try {
           const findings = exposedSecretFindings(state)
           const assets = state.cfg.publicDir ? readPublicDir(state.cfg.publicDir, { ...state, outDir: state.cfg.publicDir }) : []
           for (const a of assets) a.file = a.sourceFile
-          // the dev server scans in this thread (module by module, as they are served)
-          const result = await runGate({ thread: null }, { ...state, server: false }, assets, new Map(), findings)
+          const result = runGate({ ...state, server: false }, assets, new Map(), findings)
           warn(server.config.logger, result)
         } catch (err) {
           server.config.logger.warn(`secretgate (dev): ${err.message}`)
