@@ -8,7 +8,7 @@ pub mod validate;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::finding::Severity;
 use crate::rules::{self, Rule};
@@ -142,7 +142,10 @@ struct Compiled {
     /// Rules selected by their context regex.
     by_context: Vec<usize>,
     regexes: Vec<OnceLock<Option<regex::bytes::Regex>>>,
-    contexts: Vec<Option<regex::bytes::Regex>>,
+    /// How far each rule's match reaches around its keyword (see `WINDOWED`).
+    reach: Vec<OnceLock<Reach>>,
+    /// The context regexes of `by_context`, in that order, as one set: a name is matched once.
+    contexts: regex::bytes::RegexSet,
     not_secret_context: regex::bytes::Regex,
 }
 
@@ -173,11 +176,18 @@ fn compiled() -> &'static Compiled {
                 }
             }
         }
+        // A DFA: one table step per byte. It costs a few milliseconds more to build than the
+        // NFAs, and scans raw bundles several times faster (measured in docs/performance.md).
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .expect("keywords build");
+        let contexts = regex::bytes::RegexSetBuilder::new(by_context.iter().map(|&r| rules[r].context.unwrap_or("")))
+            .unicode(false)
+            .build()
+            .expect("context regexes");
         Compiled {
             rules,
             keywords,
@@ -185,7 +195,8 @@ fn compiled() -> &'static Compiled {
             always,
             by_context,
             regexes: rules.iter().map(|_| OnceLock::new()).collect(),
-            contexts: rules.iter().map(|r| r.context.map(|c| bytes_regex(c).expect("context regex"))).collect(),
+            reach: rules.iter().map(|_| OnceLock::new()).collect(),
+            contexts,
             not_secret_context: bytes_regex(
                 r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$",
             )
@@ -201,7 +212,7 @@ fn bytes_regex(p: &str) -> Result<regex::bytes::Regex, regex::Error> {
 /// Does some rule that needs a name accept `leaf` (a lowercased last name component)?
 pub fn is_secret_context(leaf: &str) -> bool {
     let c = compiled();
-    c.by_context.iter().any(|&r| c.contexts[r].as_ref().is_some_and(|re| re.is_match(leaf.as_bytes())))
+    c.contexts.is_match(leaf.as_bytes())
 }
 
 fn regex_for(c: &Compiled, i: usize) -> Option<&regex::bytes::Regex> {
@@ -234,20 +245,30 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     }
     let bytes = value.as_bytes();
     let mut selected = RuleSet::default();
+    // Long values (raw bundles on the fast path, huge literals) remember where each keyword
+    // occurs: their rules then run only around those places (see `WINDOWED`).
+    let windowed = bytes.len() >= WINDOWED;
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
     for m in c.keywords.find_overlapping_iter(bytes) {
-        for &r in &c.keyword_rules[m.pattern().as_usize()] {
+        let p = m.pattern().as_usize();
+        for &r in &c.keyword_rules[p] {
             selected.insert(r);
+        }
+        if windowed {
+            found.push((p, m.start(), m.end()));
         }
     }
     let leaf = cand.context.as_deref().map(context_leaf);
+    let mut keyword_selected = RuleSet::default();
+    if windowed {
+        keyword_selected.0 = selected.0;
+    }
     for &r in &c.always {
         selected.insert(r);
     }
     if let Some(leaf) = &leaf {
-        for &r in &c.by_context {
-            if c.contexts[r].as_ref().is_some_and(|re| re.is_match(leaf.as_bytes())) {
-                selected.insert(r);
-            }
+        for k in c.contexts.matches(leaf.as_bytes()).iter() {
+            selected.insert(c.by_context[k]);
         }
     }
     if selected.is_empty() {
@@ -257,8 +278,146 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
         if !selected.contains(i) || rule.pattern.is_empty() {
             continue;
         }
-        run_rule(c, i, rule, cand, leaf.as_deref(), hints, hits);
+        let windows = match (windowed, keyword_selected.contains(i) && rule.context.is_none()) {
+            (true, true) => windows_for(c, i, &found, bytes),
+            (true, false) if rule.id == "discord-bot-token" => Some(dotted_token_windows(bytes)),
+            _ => None,
+        };
+        match windows {
+            Some(windows) => {
+                for (start, end) in windows {
+                    run_rule(c, i, rule, cand, leaf.as_deref(), hints, hits, start..end);
+                }
+            }
+            None => run_rule(c, i, rule, cand, leaf.as_deref(), hints, hits, 0..bytes.len()),
+        }
     }
+}
+
+/// Values at least this long run a keyword rule only in windows around its keywords' places
+/// (a test holds every rule's examples to having their keyword inside the token): a 3 MB bundle
+/// then costs a few hundred short searches instead of a dozen whole-file passes.
+const WINDOWED: usize = 64 * 1024;
+
+/// How far a rule's match can reach from its keyword.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reach {
+    /// At most this many bytes (the pattern's longest match) on either side.
+    Bytes(usize),
+    /// Unbounded, but the pattern cannot match a quote: no further than the quotes around.
+    Quotes,
+    /// Anything: the rule runs over the whole value.
+    Whole,
+}
+
+fn reach_for(c: &Compiled, i: usize) -> Reach {
+    *c.reach[i].get_or_init(|| {
+        let parser = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(c.rules[i].pattern);
+        let Ok(hir) = parser else { return Reach::Whole };
+        match hir.properties().maximum_len() {
+            Some(n) => Reach::Bytes(n),
+            None if !can_match_quote(&hir) => Reach::Quotes,
+            None => Reach::Whole,
+        }
+    })
+}
+
+/// Can some match of `hir` hold a quote character (`"`, `'`, `` ` ``)?
+fn can_match_quote(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let quote = |lo: u32, hi: u32| QUOTES.iter().any(|&q| (lo..=hi).contains(&u32::from(q)));
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().any(|b| QUOTES.contains(b)),
+        HirKind::Class(Class::Bytes(c)) => c.iter().any(|r| quote(r.start().into(), r.end().into())),
+        HirKind::Class(Class::Unicode(c)) => c.iter().any(|r| quote(r.start().into(), r.end().into())),
+        HirKind::Repetition(r) => can_match_quote(&r.sub),
+        HirKind::Capture(cap) => can_match_quote(&cap.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(can_match_quote),
+    }
+}
+
+const QUOTES: [u8; 3] = [b'"', b'\'', b'`'];
+
+/// Merged windows around the places of rule `i`'s keywords, or `None` for the whole value.
+fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]) -> Option<Vec<(usize, usize)>> {
+    // Unbounded patterns look this far for the quotes around a keyword.
+    const QUOTES_BACK: usize = 4 * 1024;
+    const QUOTES_AHEAD: usize = 256 * 1024;
+    let reach = reach_for(c, i);
+    if reach == Reach::Whole {
+        return None;
+    }
+    let mut spans: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|(p, _, _)| c.keyword_rules[*p].contains(&i))
+        .map(|&(_, s, e)| match reach {
+            Reach::Bytes(n) => (s.saturating_sub(n), (e + n).min(b.len())),
+            _ => {
+                let floor = s.saturating_sub(QUOTES_BACK);
+                let start = memchr::memrchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[floor..s]).map_or(floor, |q| floor + q);
+                let limit = (e + QUOTES_AHEAD).min(b.len());
+                let end = memchr::memchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[e..limit]).map_or(limit, |q| e + q + 1);
+                (start, end)
+            }
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    // End each window after the token it cuts, so `\b` and length limits at the end see what
+    // a whole-value search sees.
+    const TOKEN_TAIL: usize = 512;
+    for w in &mut merged {
+        let limit = (w.1 + TOKEN_TAIL).min(b.len());
+        while w.1 < limit && (b[w.1].is_ascii_alphanumeric() || matches!(b[w.1], b'_' | b'-' | b'+' | b'/' | b'=' | b'.')) {
+            w.1 += 1;
+        }
+    }
+    Some(merged)
+}
+
+/// Windows around `<23-27 token chars>.<6 token chars>.`, the one fixed shape of a Discord bot
+/// token (it has no fixed text to be a keyword): dots are common in code, but a dot seven bytes
+/// after another with a long dot-free token before is rare, so this costs one pass of `memchr`.
+fn dotted_token_windows(b: &[u8]) -> Vec<(usize, usize)> {
+    let token = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for i in memchr::memchr_iter(b'.', b) {
+        if i < 23 || b.get(i + 7) != Some(&b'.') || !b[i + 1..i + 7].iter().all(token) || !b[i - 23..i].iter().all(token) {
+            continue;
+        }
+        let (start, end) = (i.saturating_sub(29), (i + 8 + 41).min(b.len()));
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = end,
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// The matches of `re` starting in `range` of `hay`; look-behind sees the bytes before the range.
+fn captures_in<'h>(
+    re: &'h regex::bytes::Regex,
+    hay: &'h [u8],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = regex::bytes::Captures<'h>> + 'h {
+    let hay = &hay[..range.end];
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        if at > hay.len() {
+            return None;
+        }
+        let caps = re.captures_at(hay, at)?;
+        let m = caps.get(0)?;
+        at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
+        Some(caps)
+    })
 }
 
 /// Runs a context rule without its context requirement (AWS secret keys paired with a key ID).
@@ -266,7 +425,7 @@ pub fn detect_with_rule(rule_id: &str, cand: &Candidate<'_>, hints: FileHints, h
     let c = compiled();
     if let Some(i) = c.rules.iter().position(|r| r.id == rule_id) {
         let leaf = cand.context.as_deref().map(context_leaf);
-        run_rule(c, i, c.rules[i], cand, leaf.as_deref(), hints, hits);
+        run_rule(c, i, c.rules[i], cand, leaf.as_deref(), hints, hits, 0..cand.value.len());
     }
 }
 
@@ -278,6 +437,7 @@ fn run_rule(
     leaf: Option<&str>,
     hints: FileHints,
     hits: &mut Vec<Hit>,
+    range: std::ops::Range<usize>,
 ) {
     let Some(re) = regex_for(c, i) else { return };
     let value = cand.value.as_ref();
@@ -289,7 +449,7 @@ fn run_rule(
             }
         }
     }
-    for caps in re.captures_iter(value.as_bytes()) {
+    for caps in captures_in(re, value.as_bytes(), range) {
         let Some(m) = caps.get(1) else { continue };
         let Some(secret) = value.get(m.start()..m.end()) else { continue };
         if is_placeholder(secret) {

@@ -151,3 +151,51 @@ fn publishable_rules_are_info_and_say_what_still_matters() {
         }
     }
 }
+
+/// Long values run keyword rules only around their keywords (`detect::WINDOWED`): that holds
+/// only while a rule's keyword is part of the token it finds.
+#[test]
+fn keywords_are_part_of_the_token() {
+    let mut failures = Vec::new();
+    for r in all() {
+        if r.keywords.is_empty() || r.context.is_some() {
+            continue;
+        }
+        for ex in r.examples {
+            let lower = ex.to_ascii_lowercase();
+            if !r.keywords.iter().any(|k| lower.contains(k)) {
+                failures.push(format!("{}: no keyword in example {ex:?}", r.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Every example inside a bundle big enough for the windowed search, as a literal among other
+/// code and inside one huge string, is found at the same place as in a small file.
+#[test]
+fn examples_are_found_in_big_files() {
+    let pad: String = (0..2500).map(|i| format!("function f{i}(a,b){{return a+b*{i}}}")).collect();
+    let mut failures = Vec::new();
+    for r in all() {
+        for ex in r.examples {
+            let (name, value) = split_example(r.context.is_some(), ex);
+            let literal = format!("{pad}\nconst {name} = \"{}\";\n{pad}", escape(value, '"'));
+            let huge = format!("const {name} = \"{}{}{}\";\n", " ".repeat(70_000), escape(value, '"'), " ".repeat(70_000));
+            // A name's rule judges the whole string assigned to the name: no huge string there.
+            let shapes = if r.context.is_some() { vec![("literal", literal)] } else { vec![("literal", literal), ("huge string", huge)] };
+            for (label, src) in shapes {
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
+                match report.findings.iter().find(|f| f.rule_id == r.id) {
+                    None => failures.push(format!("{} not found ({label})", r.id)),
+                    // Escapes make the span the whole literal (as in small files).
+                    Some(f) if escape(value, '"') == value && !value.contains(&src[f.start..f.end]) && r.context.is_none() => {
+                        failures.push(format!("{} ({label}) span {}..{} is not the secret", r.id, f.start, f.end))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
