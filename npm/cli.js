@@ -7,7 +7,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const zlib = require('node:zlib')
-const { loadConfig, ConfigError, applyRuleLevels, failsAt } = require('./config.js')
+const { loadConfig, ConfigError, applyRuleLevels, failsAt, describeValue, shownName } = require('./config.js')
 const { walk, extensionOf, displayPath } = require('./walk.js')
 const { runPool, defaultJobs } = require('./pool.js')
 const { gitFolderFinding, DEPLOY_RULES } = require('./deploy-check.js')
@@ -93,7 +93,7 @@ function parseArgs(argv) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`)
   }
   if (opts.failOn !== null && !LEVELS.includes(opts.failOn)) {
-    throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(opts.failOn)}`)
+    throw new UsageError(`--fail-on must be one of ${LEVELS.join(', ')}, got ${describeValue(opts.failOn)}`)
   }
   if (opts.jobs !== null) {
     if (!/^[1-9][0-9]*$/.test(opts.jobs) || Number(opts.jobs) > 256) throw new UsageError(`--jobs must be a whole number from 1 to 256, got ${JSON.stringify(opts.jobs)}`)
@@ -226,7 +226,7 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
   const knownIds = new Set([...rulesMeta.map((r) => r && (r.id || r.ruleId)).filter(Boolean), ...PLUGIN_RULE_IDS])
   if (knownIds.size > DEPLOY_RULES.length + PLUGIN_RULE_IDS.length) {
     for (const id of Object.keys(config.rules)) {
-      if (!knownIds.has(id)) return fail(`${config.configPath || 'config'}: "rules.${id}" is not a known rule id (see docs/rules.md)`)
+      if (!knownIds.has(id)) return fail(`${config.configPath || 'config'}: "rules.${shownName(id)}" is not a known rule id (see docs/rules.md)`)
     }
   }
 

@@ -112,7 +112,7 @@ function main() {
     // -O3 after opt-level "s": 1.70 MB (-Oz would save 36 KB more; -O3 kept for speed). The flags
     // are what the Rust toolchain emits already.
     run(opt, [outWasm, '-O3', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '-o', outWasm])
+      '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--enable-simd', '-o', outWasm])
     log(`wasm-opt: ${before} -> ${fs.statSync(outWasm).size} bytes`)
   } else {
     log('wasm-opt skipped (node_modules/binaryen missing or --no-opt)')

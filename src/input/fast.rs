@@ -88,6 +88,8 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
     // 3. Strings assigned to a secret-looking name. Every quote is looked at on its own (no
     // skipping of string bodies), so a stray quote in a regex or comment cannot hide the rest.
     let mut verdicts: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    // Literals already judged for a name (quotes on both sides of a literal see the same name).
+    let mut judged: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
     for q in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
         let Some((ns, ne)) = name_before(b, q) else { continue };
         // Minified names are short; no rule cares about a name under three characters.
@@ -96,7 +98,7 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
         }
         let name = &text[ns..ne];
         let secret = *verdicts.entry(name).or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
-        if secret && named_secret_assignment(text, q, (ns, ne), hints) {
+        if secret && named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
             return Some(format!("assignment to {name} at {q}"));
         }
     }
@@ -217,7 +219,13 @@ fn name_before(b: &[u8], at: usize) -> Option<(usize, usize)> {
 
 /// A string whose assigned name (or setter header name) is one a context rule cares about: run
 /// the rules over every string in the assigned expression.
-fn named_secret_assignment(text: &str, open: usize, (ns, ne): (usize, usize), hints: FileHints) -> bool {
+fn named_secret_assignment<'t>(
+    text: &'t str,
+    open: usize,
+    (ns, ne): (usize, usize),
+    hints: FileHints,
+    judged: &mut std::collections::HashSet<(usize, &'t str)>,
+) -> bool {
     let b = text.as_bytes();
     // Every string literal up to the end of the expression (bounded): ternaries, `||`, calls.
     let mut i = open;
@@ -231,6 +239,10 @@ fn named_secret_assignment(text: &str, open: usize, (ns, ne): (usize, usize), hi
             c if QUOTES.contains(&c) => {
                 literals += 1;
                 let Some((s, e)) = literal_at(b, i) else { return false };
+                if !judged.insert((s, &text[ns..ne])) {
+                    i = e + 1;
+                    continue;
+                }
                 if let Some(value) = text.get(s..e) {
                     let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
                     let cand = Candidate::exact(value, s, Some(text[ns..ne].to_string()), None);

@@ -310,6 +310,22 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
     None
 }
 
+/// Could `b` hold `<a:b.c` (a namespaced JSX name followed by `.`), whitespace and comments
+/// allowed between the parts? Also true of code such as `x?a<b:c.d`, which then only loses JSX.
+fn jsx_namespace_member(b: &[u8]) -> bool {
+    static RE: std::sync::OnceLock<Option<regex::bytes::Regex>> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let gap = r"(?:\s|//[^\n]*\n?|/\*(?s:.)*?\*/)*";
+        let name = r"[A-Za-z0-9_$\-\x80-\xff]+";
+        regex::bytes::RegexBuilder::new(&format!("<{gap}{name}{gap}:{gap}{name}{gap}\\."))
+            .unicode(false)
+            .build()
+            .ok()
+    });
+    // No regex (cannot happen): assume the worst, which only costs JSX.
+    memchr::memchr(b'<', b).is_some() && re.as_ref().is_none_or(|re| re.is_match(b))
+}
+
 /// Does the keyword `else` come next after `i` (past whitespace)?
 fn else_follows(b: &[u8], mut i: usize) -> bool {
     while i < b.len() && b[i].is_ascii_whitespace() {
@@ -320,7 +336,16 @@ fn else_follows(b: &[u8], mut i: usize) -> bool {
 
 /// Parses `src` and collects its strings. `Err` carries the parser's message.
 pub fn collect<'a>(src: &'a str, base: usize, dialect: Dialect) -> Result<Vec<Candidate<'a>>, String> {
+    // swc_ecma_parser 47 panics (`unreachable!`, parser/jsx.rs) on a namespaced JSX element name
+    // followed by `.` (`<a:b.c/>`, found by fuzzing); in the .wasm a panic is a trap. Where the
+    // text could hold one, JavaScript is parsed without JSX (bundles hold none; real JSX there
+    // then fails to parse and falls back to the text scan) and TSX is not parsed at all.
+    let risky_jsx = jsx_namespace_member(src.as_bytes());
+    if risky_jsx && dialect == Dialect::Tsx {
+        return Err("a JSX element name the parser cannot read (`<a:b.c`)".into());
+    }
     let attempts: &[(Syntax, bool)] = match dialect {
+        Dialect::Js if risky_jsx => &[(Syntax::Es(EsSyntax { jsx: false, ..ES_DEFAULT }), false)],
         Dialect::Js => &[
             (Syntax::Es(EsSyntax { jsx: true, decorators: true, import_attributes: true, ..ES_DEFAULT }), true),
             (Syntax::Es(EsSyntax { jsx: false, ..ES_DEFAULT }), false),
