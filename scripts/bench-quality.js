@@ -22,7 +22,6 @@
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { spawnSync } = require('node:child_process')
 
 const root = path.join(__dirname, '..')
 const { GENERATORS, generate } = require('../bench/quality/keygen.js')
@@ -39,9 +38,9 @@ const withPeers = !args.includes('--no-peers')
 const jsonOut = opt('--json', null)
 const keepDir = opt('--keep', null)
 const onlyTools = opt('--tools', null)
-const PEER_TIMEOUT_MS = Number(process.env.BENCH_PEER_TIMEOUT_MS || 20 * 60 * 1000)
 
 const cli = path.join(root, 'npm', 'cli.js')
+const { run, secretlintTool, detectSecretsTool, kingfisherTool } = require('./peers.js')
 const core = require(path.join(root, 'npm', 'index.js'))
 
 function log(msg) {
@@ -108,12 +107,6 @@ function nearMisses(id, key) {
 // ---------------------------------------------------------------------------------------------
 // tools
 
-function run(cmd, argv, options = {}) {
-  const t0 = Date.now()
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: PEER_TIMEOUT_MS, ...options })
-  return { ...r, ms: Date.now() - t0, timedOut: r.error && r.error.code === 'ETIMEDOUT' }
-}
-
 /** secretgate through its CLI: [{ file (relative), ruleId, severity, line, secret }] */
 function secretgate(dir) {
   const r = run(process.execPath, [cli, '.', '--format', 'json', '--fail-on', 'info', '--no-color'], { cwd: dir })
@@ -126,105 +119,6 @@ function secretgate(dir) {
     }
   }
   return { findings: out, ms: r.ms }
-}
-
-function findBin(name, extra = []) {
-  for (const c of [...extra, ...String(process.env.PATH).split(path.delimiter).map((d) => path.join(d, name))]) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK)
-      return c
-    } catch {}
-  }
-  return null
-}
-
-/** secretlint and its preset, installed once into a cache folder outside the repository. */
-function installSecretlint() {
-  const dir = path.join(os.tmpdir(), 'secretgate-bench-peers')
-  const bin = path.join(dir, 'node_modules', '.bin', 'secretlint')
-  if (fs.existsSync(bin)) return bin
-  if (args.includes('--no-install')) return null
-  log('installing secretlint and @secretlint/secretlint-rule-preset-recommend into ' + dir)
-  fs.mkdirSync(dir, { recursive: true })
-  if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}')
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', 'secretlint', '@secretlint/secretlint-rule-preset-recommend'], { cwd: dir, encoding: 'utf8' })
-  return r.status === 0 && fs.existsSync(bin) ? bin : null
-}
-
-function secretlintTool() {
-  const bin = findBin('secretlint', [process.env.SECRETLINT_BIN, path.join(root, 'node_modules', '.bin', 'secretlint')].filter(Boolean)) || installSecretlint()
-  if (!bin) return null
-  return {
-    name: 'secretlint (preset-recommend)',
-    scan(dir) {
-      const rc = path.join(os.tmpdir(), `sg-secretlintrc-${process.pid}.json`)
-      fs.writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }))
-      // the compact format: one line per finding, values masked (the json format echoes every
-      // file's whole content)
-      const r = run(bin, ['**/*', '--format', 'compact', '--maskSecrets', '--secretlintrc', rc, '--no-color'], { cwd: dir })
-      if (r.timedOut) return { timedOut: true, ms: r.ms }
-      if (r.status !== 0 && r.status !== 1) return { error: `exit ${r.status}: ${String(r.stderr || '').split('\n')[0].slice(0, 200)}`, ms: r.ms }
-      const findings = []
-      for (const line of String(r.stdout).split('\n')) {
-        const m = line.match(/^(.*): line (\d+), col \d+, \w+ - .*\(([^()]+)\)\s*$/)
-        if (m) findings.push({ file: path.relative(dir, path.resolve(dir, m[1])), ruleId: m[3], line: Number(m[2]) })
-      }
-      return { findings, ms: r.ms }
-    },
-  }
-}
-
-function detectSecretsTool() {
-  const bin = findBin('detect-secrets')
-  if (!bin) return null
-  return {
-    name: 'detect-secrets',
-    scan(dir) {
-      const r = run(bin, ['scan', '--all-files', '.'], { cwd: dir })
-      if (r.timedOut) return { timedOut: true, ms: r.ms }
-      let data
-      try {
-        data = JSON.parse(r.stdout)
-      } catch {
-        return { error: String(r.stderr || '').split('\n').slice(-2).join(' ').slice(0, 200), ms: r.ms }
-      }
-      const findings = []
-      for (const [file, list] of Object.entries(data.results || {})) {
-        for (const s of list) findings.push({ file: path.normalize(file), ruleId: s.type, line: s.line_number })
-      }
-      return { findings, ms: r.ms }
-    },
-  }
-}
-
-function kingfisherTool() {
-  const bin = findBin('kingfisher')
-  if (!bin) return null
-  return {
-    name: 'kingfisher',
-    scan(dir) {
-      // --no-dedup: one key planted in several files must count in each, as it does for the others
-      const r = run(bin, ['scan', '.', '--no-validate', '--no-update-check', '--no-dedup', '--format', 'json'], { cwd: dir })
-      if (r.timedOut) return { timedOut: true, ms: r.ms }
-      let data
-      try {
-        // the findings document, then a summary document on the next line
-        const text = String(r.stdout)
-        const end = text.indexOf('\n{')
-        data = JSON.parse(end === -1 ? text : text.slice(0, end))
-      } catch {
-        return { error: `exit ${r.status}, ${String(r.stdout || '').length} bytes of output: ${String(r.stderr || '').split('\n').filter(Boolean).slice(-1).join(' ').slice(0, 200)}`, ms: r.ms }
-      }
-      // only rule, path and line are kept: kingfisher's snippets hold the raw value
-      const findings = (data.findings || []).map((x) => ({
-        file: path.relative(dir, path.resolve(dir, x.finding.path)),
-        ruleId: x.rule.id,
-        line: x.finding.line,
-      }))
-      return { findings, ms: r.ms }
-    },
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,7 +193,7 @@ function main() {
 
     const tools = [{ name: 'secretgate', scan: secretgate, ours: true }]
     if (withPeers) {
-      for (const t of [secretlintTool(), detectSecretsTool(), kingfisherTool()]) if (t) tools.push(t)
+      for (const t of [secretlintTool({ install: !args.includes('--no-install') }), detectSecretsTool(), kingfisherTool()]) if (t) tools.push(t)
       const names = tools.map((t) => t.name)
       for (const [want, how] of [
         ['secretlint', 'npm install secretlint @secretlint/secretlint-rule-preset-recommend (or SECRETLINT_BIN=...)'],

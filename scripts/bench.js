@@ -5,7 +5,11 @@
 //   real-bundle corpus from ../shared/corpus/make_negatives.sh when it exists at
 //   $CORPUS or /tmp/secretgate-corpus, else the production builds in node_modules), with the
 //   native figure beside it (cargo bench) so the WebAssembly cost is visible.
-// Usage: node scripts/bench.js [FILE...]
+// - the CLI over the whole real-bundle corpus (negatives/, ~130 MB), with 1 and 2 jobs, beside
+//   the peers that install here (kingfisher, secretlint, detect-secrets; scripts/peers.js): wall
+//   time, peak resident memory and findings of each, and our time as a ratio to each;
+// - scaling: the CLI on 1x, 2x and 4x copies of the corpus (time per byte should stay flat).
+// Usage: node scripts/bench.js [--no-peers] [--no-cli] [FILE...]
 'use strict'
 
 const fs = require('node:fs')
@@ -39,7 +43,10 @@ function mbps(bytes, ms) {
 }
 
 function main() {
-  const files = process.argv.slice(2).length ? process.argv.slice(2) : corpusFiles()
+  const argv = process.argv.slice(2)
+  const flags = new Set(argv.filter((a) => a.startsWith('--')))
+  const given = argv.filter((a) => !a.startsWith('--'))
+  const files = given.length ? given : corpusFiles()
   const wasm = fs.readFileSync(wasmPath)
   const gz = zlib.gzipSync(wasm, { level: 9 })
   console.log(`secretgate bench — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`)
@@ -87,6 +94,94 @@ function main() {
   const native = spawnSync('cargo', ['bench', '--quiet', '--bench', 'throughput', '--', ...files], { cwd: root, encoding: 'utf8' })
   process.stdout.write(native.stdout.split('\n').map((l) => l.replace(root + '/', '')).join('\n'))
   if (native.status !== 0) process.stderr.write(native.stderr)
+
+  if (!flags.has('--no-cli')) cliBench({ peers: !flags.has('--no-peers') })
+}
+
+/**
+ * Runs `cmd` in `cwd` and measures its wall time and peak RSS (python3's getrusage of the child:
+ * the largest single process, which for the CLI's worker threads is the whole CLI). Its stdout
+ * and stderr come back for the tool's own parser.
+ */
+function measured(cmd, args, cwd) {
+  const out = path.join(os.tmpdir(), `sg-bench-out-${process.pid}`)
+  const wrapper = 'import resource,subprocess,sys,time\n' +
+    'o=open(sys.argv[1],"wb"); e=open(sys.argv[1]+".err","wb")\n' +
+    't=time.time(); r=subprocess.run(sys.argv[2:], stdout=o, stderr=e)\n' +
+    'w=time.time()-t; m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n' +
+    'print("%d %.3f %d" % (r.returncode, w, m))'
+  const r = spawnSync('python3', ['-c', wrapper, out, cmd, ...args], { cwd, encoding: 'utf8' })
+  const m = /^(-?\d+) ([\d.]+) (\d+)/.exec(r.stdout || '')
+  const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '')
+  const result = { stdout: read(out), stderr: read(out + '.err') }
+  fs.rmSync(out, { force: true })
+  fs.rmSync(out + '.err', { force: true })
+  if (!m) return { error: String(r.stderr || r.error || '').slice(-200) }
+  return { ...result, status: Number(m[1]), secs: Number(m[2]), rssMb: Number(m[3]) / 1024 }
+}
+
+function cliBench({ peers }) {
+  const corpus = path.join(process.env.CORPUS || path.join(os.tmpdir(), 'secretgate-corpus'), 'negatives')
+  if (!fs.existsSync(corpus)) {
+    console.log(`\nCLI: no corpus at ${corpus} (CORPUS=... bash ../shared/corpus/make_negatives.sh)`)
+    return
+  }
+  const bytes = dirBytes(corpus)
+  const cli = path.join(root, 'npm', 'cli.js')
+  console.log(`\nCLI over the corpus (${corpus}: ${(bytes / 1e6).toFixed(0)} MB), wall time and peak RSS of one run each:`)
+  const rows = []
+  const ours = (jobs) => {
+    const m = measured(process.execPath, [cli, '.', '--jobs', String(jobs), '--format', 'json', '--fail-on', 'info'], corpus)
+    let findings = 'error'
+    try {
+      findings = JSON.parse(m.stdout).findings.length
+    } catch {}
+    return { name: `secretgate --jobs ${jobs}`, ...m, findings }
+  }
+  rows.push(ours(1), ours(2))
+  if (peers) {
+    const { secretlintTool, detectSecretsTool, kingfisherTool } = require('./peers.js')
+    for (const tool of [kingfisherTool(), secretlintTool(), detectSecretsTool()]) {
+      if (!tool) continue
+      const m = measured(...tool.command, corpus)
+      const res = m.error ? m : tool.parse(m, corpus)
+      rows.push({ name: tool.name, ...m, findings: res.findings ? res.findings.length : 'error' })
+    }
+  }
+  const best = Math.min(...rows.filter((r) => r.name.startsWith('secretgate') && r.secs).map((r) => r.secs))
+  console.log('tool                           wall      MB/s   peak RSS  findings  secretgate (best) / tool')
+  for (const r of rows) {
+    if (r.error) {
+      console.log(`${r.name.padEnd(30)} error: ${r.error}`)
+      continue
+    }
+    console.log(`${r.name.padEnd(30)} ${(r.secs.toFixed(2) + ' s').padStart(8)} ${(bytes / 1e6 / r.secs).toFixed(1).padStart(7)} ${(r.rssMb.toFixed(0) + ' MB').padStart(9)}  ${String(r.findings).padStart(8)}  ${(best / r.secs).toFixed(2)}`)
+  }
+
+  // Scaling: 1x, 2x, 4x copies of the corpus in a temporary folder (copies, not links: the CLI
+  // reads a file reached twice once).
+  console.log('\nScaling (secretgate --jobs 2 on copies of the corpus):')
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-scale-'))
+  try {
+    for (const n of [1, 2, 4]) {
+      while (fs.readdirSync(tmp).length < n) fs.cpSync(corpus, path.join(tmp, `copy${fs.readdirSync(tmp).length}`), { recursive: true })
+      const m = measured(process.execPath, [cli, '.', '--jobs', '2', '--format', 'json', '--fail-on', 'info'], tmp)
+      if (m.error) console.log(`  ${n}x: error ${m.error}`)
+      else console.log(`  ${n}x  ${((n * bytes) / 1e6).toFixed(0).padStart(5)} MB  ${m.secs.toFixed(2).padStart(7)} s  ${((n * bytes) / 1e6 / m.secs).toFixed(1).padStart(6)} MB/s  peak RSS ${m.rssMb.toFixed(0)} MB`)
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+function dirBytes(dir) {
+  let total = 0
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) total += dirBytes(p)
+    else if (e.isFile()) total += fs.statSync(p).size
+  }
+  return total
 }
 
 main()
