@@ -439,6 +439,9 @@ fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, hints:
     }
 }
 
+/// The largest JavaScript file parsed (about 600 MB of parser memory); larger ones are read as text.
+pub const MAX_PARSE_BYTES: usize = 16 << 20;
+
 fn js_or_text<'a>(
     text: &'a str,
     name: &str,
@@ -449,6 +452,20 @@ fn js_or_text<'a>(
 ) -> Vec<Candidate<'a>> {
     if hints.fast_path && !input::fast::needs_parse(text, hints) {
         return Vec::new();
+    }
+    // swc holds ~37 bytes per byte of input: past this size a parse would need gigabytes (a
+    // 200 MB bundle passes the .wasm's 4 GiB), so such files are read as text, with a note.
+    if text.len() > MAX_PARSE_BYTES {
+        notes.push(Note {
+            file: name.into(),
+            code: "too-large-to-parse".into(),
+            message: format!(
+                "{} MiB is more than the {} MiB parsed as JavaScript: scanned as text, so names around strings are not known",
+                text.len() >> 20,
+                MAX_PARSE_BYTES >> 20
+            ),
+        });
+        return input::text::collect(text, base);
     }
     let max_depth = hints.max_depth;
     // Chains of operators recurse like nesting does: the same budget scaled to their smaller frames.

@@ -296,3 +296,16 @@ fn empty_and_garbage_inputs_never_panic() {
         }
     }
 }
+
+/// JavaScript over `MAX_PARSE_BYTES` is read as text with a note (a parse would need ~37 bytes
+/// per byte): its keys are still found at their places.
+#[test]
+fn too_large_to_parse_is_scanned_as_text() {
+    let mut rng = Rng(7);
+    let stripe = format!("sk_live_{}", rng.pick(B62, 24));
+    let filler = "function f(a){return a+1}\n".repeat(secretgate::MAX_PARSE_BYTES / 26 + 1);
+    let src = format!("{filler}const k = \"{stripe}\";\n");
+    let report = scan(src.as_bytes(), &opts("big.js"));
+    assert!(report.notes.iter().any(|n| n.code == "too-large-to-parse"), "{:?}", report.notes);
+    assert_found(&report, &src, "stripe-secret-key", &stripe);
+}

@@ -58,7 +58,7 @@ test('API: a 200 MB single-line bundle is scanned in linear time and bounded mem
   assert.ok(big.rssMb < 200 * 4 + 300, `peak RSS ${big.rssMb.toFixed(0)} MB for a 200 MB input`)
 })
 
-test('API: a 200 MB single-line bundle with keys in it is judged (keys found, memory bounded)', { timeout: 1800000, skip: 'bug: once a key makes the core parse, swc holds ~37 bytes per input byte (10 MB: 430 MB RSS, 40 MB: 1.5 GB); at 200 MB the .wasm passes its 4 GiB limit after ~13 min and traps ("unreachable"), so the bundle is never judged (fail closed, but no verdict). Fix idea: above a size limit, scan as text with a note instead of parsing' }, () => {
+test('API: a 200 MB single-line bundle with keys in it is judged (keys found, memory bounded)', { timeout: 1800000 }, () => {
   const keys = [fakeKeys.stripeSecret(), fakeKeys.stripeSecret(), fakeKeys.stripeSecret(), fakeKeys.stripeSecret()]
   const big = apiRun(200, keys)
   assert.equal(big.error, undefined, big.message)
