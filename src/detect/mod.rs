@@ -146,7 +146,8 @@ struct Compiled {
     reach: Vec<OnceLock<Reach>>,
     /// The context regexes of `by_context`, in that order, as one set: a name is matched once.
     contexts: regex_automata::meta::Regex,
-    not_secret_context: regex::bytes::Regex,
+    /// Names that say a value is not a secret (built on first use: only generic rules ask).
+    not_secret_context: OnceLock<regex::bytes::Regex>,
 }
 
 fn compiled() -> &'static Compiled {
@@ -208,13 +209,13 @@ fn compiled() -> &'static Compiled {
             regexes: rules.iter().map(|_| OnceLock::new()).collect(),
             reach: rules.iter().map(|_| OnceLock::new()).collect(),
             contexts,
-            not_secret_context: bytes_regex(
-                r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$",
-            )
-            .expect("not-secret regex"),
+            not_secret_context: OnceLock::new(),
         }
     })
 }
+
+const NOT_SECRET_CONTEXT: &str =
+    r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$";
 
 fn bytes_regex(p: &str) -> Result<regex::bytes::Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(p).unicode(false).build()
@@ -293,7 +294,8 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
         }
         let windows = match (windowed, keyword_selected.contains(i) && rule.context.is_none()) {
             (true, true) => windows_for(c, i, &found, bytes),
-            (true, false) if rule.id == "discord-bot-token" => Some(dotted_token_windows(bytes)),
+            // At any length: its regex (counted repetitions, no literal) is also slow to build.
+            (_, false) if rule.id == "discord-bot-token" => Some(dotted_token_windows(bytes)),
             _ => None,
         };
         match windows {
@@ -458,7 +460,8 @@ fn run_rule(
     let generic = rule.kind == crate::finding::Kind::Generic;
     if generic {
         if let Some(leaf) = leaf {
-            if c.not_secret_context.is_match(leaf.as_bytes()) {
+            let not_secret = c.not_secret_context.get_or_init(|| bytes_regex(NOT_SECRET_CONTEXT).expect("not-secret regex"));
+            if not_secret.is_match(leaf.as_bytes()) {
                 return;
             }
         }
