@@ -271,10 +271,6 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
         }
     }
     let leaf = cand.context.as_deref().map(context_leaf);
-    let mut keyword_selected = RuleSet::default();
-    if windowed {
-        keyword_selected.0 = selected.0;
-    }
     for &r in &c.always {
         selected.insert(r);
     }
@@ -292,7 +288,8 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
         if !selected.contains(i) || rule.pattern.is_empty() {
             continue;
         }
-        let windows = match (windowed, keyword_selected.contains(i) && rule.context.is_none()) {
+        // A rule with keywords is selected by them (name rules have none: a rule test says so).
+        let windows = match (windowed, !rule.keywords.is_empty()) {
             (true, true) => windows_for(c, i, &found, bytes),
             // At any length: its regex (counted repetitions, no literal) is also slow to build.
             (_, false) if rule.id == "discord-bot-token" => Some(dotted_token_windows(bytes)),
@@ -352,7 +349,8 @@ fn can_match_quote(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-const QUOTES: [u8; 3] = [b'"', b'\'', b'`'];
+/// The characters that open and close a JavaScript string.
+pub(crate) const QUOTES: [u8; 3] = [b'"', b'\'', b'`'];
 
 /// Merged windows around the places of rule `i`'s keywords, or `None` for the whole value.
 fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]) -> Option<Vec<(usize, usize)>> {
@@ -378,13 +376,7 @@ fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]
         })
         .collect();
     spans.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-    for (s, e) in spans {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
+    let mut merged = merge_sorted(spans);
     // End each window after the token it cuts, so `\b` and length limits at the end see what
     // a whole-value search sees.
     const TOKEN_TAIL: usize = 512;
@@ -402,18 +394,22 @@ fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]
 /// after another with a long dot-free token before is rare, so this costs one pass of `memchr`.
 fn dotted_token_windows(b: &[u8]) -> Vec<(usize, usize)> {
     let token = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for i in memchr::memchr_iter(b'.', b) {
-        if i < 23 || b.get(i + 7) != Some(&b'.') || !b[i + 1..i + 7].iter().all(token) || !b[i - 23..i].iter().all(token) {
-            continue;
-        }
-        let (start, end) = (i.saturating_sub(29), (i + 8 + 41).min(b.len()));
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = end,
-            _ => out.push((start, end)),
+    let spans = memchr::memchr_iter(b'.', b)
+        .filter(|&i| i >= 23 && b.get(i + 7) == Some(&b'.') && b[i + 1..i + 7].iter().all(token) && b[i - 23..i].iter().all(token))
+        .map(|i| (i.saturating_sub(29), (i + 8 + 41).min(b.len())));
+    merge_sorted(spans)
+}
+
+/// Spans sorted by start, with the overlapping and touching ones merged.
+fn merge_sorted(spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
         }
     }
-    out
+    merged
 }
 
 /// The matches of `re` starting in `range` of `hay`; look-behind sees the bytes before the range.

@@ -12,9 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::detect::{self, Candidate, FileHints};
-
-const QUOTES: &[u8] = b"\"'`";
+use crate::detect::{self, Candidate, FileHints, QUOTES};
 
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-')
