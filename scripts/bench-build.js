@@ -9,15 +9,15 @@
 //   webpack-heavy  the same dashboard through webpack 5 (plugin and loader, no devtool)
 // Wall time is measured around the child process (node start-up, bundler import, build, exit),
 // as a user sees `vite build`; CPU time (user+system of that process and its threads) is steadier
-// on a busy machine. Peak RSS and CPU come from /usr/bin/time -f '%M %U %S' when present, else
-// from a python3 wrapper (resource.getrusage(RUSAGE_CHILDREN)). Never a test: it only prints.
+// on a busy machine. Peak RSS and CPU come from scripts/measure.js (/usr/bin/time, or a python3 wrapper).
+// Never a test: it only prints.
 //
 // Usage: node scripts/bench-build.js [--runs N (default 7)] [--only vite-small,webpack-heavy] [--json]
 'use strict'
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { spawnSync } = require('node:child_process')
+const { measured } = require('./measure.js')
 
 const REPO = path.join(__dirname, '..')
 const CASES = ['vite-small', 'vite-heavy', 'webpack-small', 'webpack-heavy']
@@ -95,28 +95,14 @@ function setUpFixtures(base) {
 // ---------------------------------------------------------------------------------------------
 // parent: alternate, measure, print
 
-function peakWrapper() {
-  if (fs.existsSync('/usr/bin/time')) {
-    return (argv, rssFile) => ({ cmd: '/usr/bin/time', args: ['-f', '%M %U %S', '-o', rssFile, ...argv] })
-  }
-  const py = 'import resource,subprocess,sys\nr=subprocess.call(sys.argv[2:])\nu=resource.getrusage(resource.RUSAGE_CHILDREN)\nopen(sys.argv[1],"w").write("%d %f %f" % (u.ru_maxrss, u.ru_utime, u.ru_stime))\nsys.exit(r)'
-  return (argv, rssFile) => ({ cmd: 'python3', args: ['-c', py, rssFile, ...argv] })
-}
-
-function runOnce(name, gateOn, base, wrap) {
+function runOnce(name, gateOn, base) {
   const outDir = fs.mkdtempSync(path.join(base, 'out-'))
-  const rssFile = path.join(base, 'rss')
-  const { cmd, args } = wrap([process.execPath, __filename, '--child', name, gateOn ? 'on' : 'off', outDir], rssFile)
   const env = { ...process.env, SECRETGATE_BENCH_DIR: base, MAPBOX_TOKEN }
-  const t0 = process.hrtime.bigint()
-  const run = spawnSync(cmd, args, { cwd: REPO, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  const wall = Number(process.hrtime.bigint() - t0) / 1e6
+  const run = measured([process.execPath, __filename, '--child', name, gateOn ? 'on' : 'off', outDir], { cwd: REPO, env, maxBuffer: 64 * 1024 * 1024 })
   fs.rmSync(outDir, { recursive: true, force: true })
-  if (run.status !== 0) throw new Error(`${name} ${gateOn ? 'with' : 'without'} secretgate failed:\n${run.stdout}${run.stderr}`)
+  if (run.error || run.status !== 0) throw new Error(`${name} ${gateOn ? 'with' : 'without'} secretgate failed:\n${run.error || run.stdout + run.stderr}`)
   const m = /@@build ([\d.]+)/.exec(run.stdout)
-  // the last line: time(1) prints a note above it when the command was signalled
-  const [rssKb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
-  return { wall, build: m ? Number(m[1]) : NaN, cpu: (user + system) * 1000, rssMb: rssKb / 1024 }
+  return { wall: run.wall, build: m ? Number(m[1]) : NaN, cpu: run.cpu, rssMb: run.rssMb }
 }
 
 const median = (xs) => {
@@ -143,17 +129,16 @@ function main() {
   const opts = parseArgs(process.argv.slice(2))
   const loadBefore = os.loadavg()
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'secretgate-bench-build-'))
-  const wrap = peakWrapper()
   const log = (s) => (opts.json || !opts.verbose ? process.stderr : process.stdout).write(s + '\n')
   const results = []
   try {
     setUpFixtures(base)
     for (const name of opts.only) {
-      runOnce(name, true, base, wrap) // warm the disk cache; not counted
+      runOnce(name, true, base) // warm the disk cache; not counted
       const runs = { with: [], without: [] }
       for (let i = 0; i < opts.runs; i++) {
         for (const side of i % 2 ? ['without', 'with'] : ['with', 'without']) {
-          const r = runOnce(name, side === 'with', base, wrap)
+          const r = runOnce(name, side === 'with', base)
           runs[side].push(r)
           if (opts.verbose) log(`${name} run ${i + 1} ${side.padEnd(7)} wall ${r.wall.toFixed(0)} ms, build ${r.build.toFixed(0)} ms, cpu ${r.cpu.toFixed(0)} ms, peak ${r.rssMb.toFixed(0)} MB`)
         }

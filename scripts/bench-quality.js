@@ -41,20 +41,11 @@ const onlyTools = opt('--tools', null)
 
 const cli = path.join(root, 'npm', 'cli.js')
 const { run, secretlintTool, detectSecretsTool, kingfisherTool } = require('./peers.js')
+const { dirBytes } = require('./measure.js')
 const core = require(path.join(root, 'npm', 'index.js'))
 
 function log(msg) {
   process.stderr.write(msg + '\n')
-}
-
-function dirBytes(dir) {
-  let n = 0
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name)
-    if (e.isDirectory()) n += dirBytes(p)
-    else if (e.isFile()) n += fs.statSync(p).size
-  }
-  return n
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ const { spawnSync } = require('node:child_process')
 const { performance } = require('node:perf_hooks')
 
 const root = path.join(__dirname, '..')
+const { measured, dirBytes } = require('./measure.js')
 const wasmPath = path.join(root, 'npm', 'wasm', 'secretgate_bg.wasm')
 
 function corpusFiles() {
@@ -98,28 +99,6 @@ function main() {
   if (!flags.has('--no-cli')) cliBench({ peers: !flags.has('--no-peers') })
 }
 
-/**
- * Runs `cmd` in `cwd` and measures its wall time and peak RSS (python3's getrusage of the child:
- * the largest single process, which for the CLI's worker threads is the whole CLI). Its stdout
- * and stderr come back for the tool's own parser.
- */
-function measured(cmd, args, cwd) {
-  const out = path.join(os.tmpdir(), `sg-bench-out-${process.pid}`)
-  const wrapper = 'import resource,subprocess,sys,time\n' +
-    'o=open(sys.argv[1],"wb"); e=open(sys.argv[1]+".err","wb")\n' +
-    't=time.time(); r=subprocess.run(sys.argv[2:], stdout=o, stderr=e)\n' +
-    'w=time.time()-t; m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n' +
-    'print("%d %.3f %d" % (r.returncode, w, m))'
-  const r = spawnSync('python3', ['-c', wrapper, out, cmd, ...args], { cwd, encoding: 'utf8' })
-  const m = /^(-?\d+) ([\d.]+) (\d+)/.exec(r.stdout || '')
-  const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '')
-  const result = { stdout: read(out), stderr: read(out + '.err') }
-  fs.rmSync(out, { force: true })
-  fs.rmSync(out + '.err', { force: true })
-  if (!m) return { error: String(r.stderr || r.error || '').slice(-200) }
-  return { ...result, status: Number(m[1]), secs: Number(m[2]), rssMb: Number(m[3]) / 1024 }
-}
-
 function cliBench({ peers }) {
   const corpus = path.join(process.env.CORPUS || path.join(os.tmpdir(), 'secretgate-corpus'), 'negatives')
   if (!fs.existsSync(corpus)) {
@@ -131,21 +110,21 @@ function cliBench({ peers }) {
   console.log(`\nCLI over the corpus (${corpus}: ${(bytes / 1e6).toFixed(0)} MB), wall time and peak RSS of one run each:`)
   const rows = []
   const ours = (jobs) => {
-    const m = measured(process.execPath, [cli, '.', '--jobs', String(jobs), '--format', 'json', '--fail-on', 'info'], corpus)
+    const m = measured([process.execPath, cli, '.', '--jobs', String(jobs), '--format', 'json', '--fail-on', 'info'], { cwd: corpus })
     let findings = 'error'
     try {
       findings = JSON.parse(m.stdout).findings.length
     } catch {}
-    return { name: `secretgate --jobs ${jobs}`, ...m, findings }
+    return { name: `secretgate --jobs ${jobs}`, ...m, secs: m.wall / 1000, findings }
   }
   rows.push(ours(1), ours(2))
   if (peers) {
     const { secretlintTool, detectSecretsTool, kingfisherTool } = require('./peers.js')
     for (const tool of [kingfisherTool(), secretlintTool(), detectSecretsTool()]) {
       if (!tool) continue
-      const m = measured(...tool.command, corpus)
+      const m = measured([tool.command[0], ...tool.command[1]], { cwd: corpus })
       const res = m.error ? m : tool.parse(m, corpus)
-      rows.push({ name: tool.name, ...m, findings: res.findings ? res.findings.length : 'error' })
+      rows.push({ name: tool.name, ...m, secs: m.wall / 1000, findings: res.findings ? res.findings.length : 'error' })
     }
   }
   const best = Math.min(...rows.filter((r) => r.name.startsWith('secretgate') && r.secs).map((r) => r.secs))
@@ -165,23 +144,13 @@ function cliBench({ peers }) {
   try {
     for (const n of [1, 2, 4]) {
       while (fs.readdirSync(tmp).length < n) fs.cpSync(corpus, path.join(tmp, `copy${fs.readdirSync(tmp).length}`), { recursive: true })
-      const m = measured(process.execPath, [cli, '.', '--jobs', '2', '--format', 'json', '--fail-on', 'info'], tmp)
+      const m = measured([process.execPath, cli, '.', '--jobs', '2', '--format', 'json', '--fail-on', 'info'], { cwd: tmp })
       if (m.error) console.log(`  ${n}x: error ${m.error}`)
-      else console.log(`  ${n}x  ${((n * bytes) / 1e6).toFixed(0).padStart(5)} MB  ${m.secs.toFixed(2).padStart(7)} s  ${((n * bytes) / 1e6 / m.secs).toFixed(1).padStart(6)} MB/s  peak RSS ${m.rssMb.toFixed(0)} MB`)
+      else console.log(`  ${n}x  ${((n * bytes) / 1e6).toFixed(0).padStart(5)} MB  ${(m.wall / 1000).toFixed(2).padStart(7)} s  ${((n * bytes) / 1e6 / (m.wall / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${m.rssMb.toFixed(0)} MB`)
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })
   }
-}
-
-function dirBytes(dir) {
-  let total = 0
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name)
-    if (e.isDirectory()) total += dirBytes(p)
-    else if (e.isFile()) total += fs.statSync(p).size
-  }
-  return total
 }
 
 main()
