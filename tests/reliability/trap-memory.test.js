@@ -45,7 +45,7 @@ test('30 traps in a row leave no replaced instance behind', () => {
 // stack pointer at the bottom. wasm-bindgen frees the old instance's WasmScanner objects from a
 // FinalizationRegistry callback when they are collected; that call runs in the broken instance.
 // The worker below does what tests/reliability/helpers/measure-depth.js does: a search for the
-// deepest `!!!…a` that parses, trapping about a dozen times.
+// deepest `!!!…a` that parses, trapping several times, then five more 100,000-deep scans.
 const finalizerChild = `
   const { Worker } = require('node:worker_threads')
   const w = new Worker(\`
@@ -64,6 +64,8 @@ const finalizerChild = `
     }
     let lo = 1, hi = 100000
     while (hi - lo > Math.max(1, lo / 50)) { const mid = Math.floor((lo + hi) / 2); if (survives(mid)) lo = mid; else hi = mid }
+    // how many mids trap depends on where the limit falls; these always do
+    for (let k = 0; k < 5; k++) survives(100000)
     require('node:worker_threads').parentPort.postMessage({ trapped })
   \`, { eval: true })
   w.on('message', (m) => console.log(JSON.stringify(m)))
