@@ -107,24 +107,27 @@ const PUTTY_KEY = /^PuTTY-User-Key-File-\d+:/m
 // A value that is really a reference to an env var, not a credential (`${NPM_TOKEN}`).
 const isReference = (v) => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v.trim()) || v.trim() === ''
 
-function credentialsFinding(name, rel, text) {
+/** Which credentials file `name` is (its value pattern and how it is named), or null. */
+function credentialsFileName(name, rel) {
   const lower = name.toLowerCase()
-  let re = null
-  let what = name
   if (lower === '.npmrc' || lower === 'npmrc' || lower === '.yarnrc' || lower === '.yarnrc.yml') {
-    re = /^[ \t]*(?:[^\n=:]*:)?_?(authToken|auth|password|npmAuthToken|npmAuthIdent)[ \t]*[=:][ \t]*["']?([^\s"'\n]+)/gm
+    return { re: /^[ \t]*(?:[^\n=:]*:)?_?(authToken|auth|password|npmAuthToken|npmAuthIdent)[ \t]*[=:][ \t]*["']?([^\s"'\n]+)/gm, what: name }
   } else if (lower === '.pypirc') {
-    re = /^[ \t]*(password)[ \t]*[=:][ \t]*(\S+)/gm
+    return { re: /^[ \t]*(password)[ \t]*[=:][ \t]*(\S+)/gm, what: name }
   } else if (lower === '.netrc' || lower === '_netrc') {
-    re = /\b(password)[ \t]+(\S+)/g
+    return { re: /\b(password)[ \t]+(\S+)/g, what: name }
   } else if (lower === '.git-credentials') {
-    re = /^[a-z][a-z0-9+.-]*:\/\/[^:\s/@]+:([^@\s]+)@/gm
-    what = '.git-credentials'
+    return { re: /^[a-z][a-z0-9+.-]*:\/\/[^:\s/@]+:([^@\s]+)@/gm, what: '.git-credentials' }
   } else if (lower === 'credentials' || lower === '.aws-credentials') {
-    re = /^[ \t]*(aws_secret_access_key|aws_session_token)[ \t]*=[ \t]*(\S+)/gm
+    return { re: /^[ \t]*(aws_secret_access_key|aws_session_token)[ \t]*=[ \t]*(\S+)/gm, what: name }
   } else if (lower === '.dockercfg' || /(^|\/)\.docker\/config\.json$/.test(rel)) {
-    re = /"(auth|identitytoken)"[ \t]*:[ \t]*"([^"]+)"/g
+    return { re: /"(auth|identitytoken)"[ \t]*:[ \t]*"([^"]+)"/g, what: name }
   }
+  return null
+}
+
+function credentialsFinding(name, rel, text) {
+  const { re = null, what = name } = credentialsFileName(name, rel) || {}
   if (!re) return null
   let m
   while ((m = re.exec(text)) !== null) {
@@ -176,11 +179,16 @@ function serverSourceEvidence(map) {
  * `file` the path shown in findings, `text` the decoded content (null for a binary file),
  * `normalizeSource` turns a map source into a display path (optional).
  */
-function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) => s }) {
+function checkDeployFile({ file, rel, name, text: given = null, normalizeSource = (s) => s }) {
   const findings = []
+  // `text` may be a function: a bundle's bytes are then decoded only if a check reads them (most
+  // files are judged by name alone, and decoding every bundle cost 8% of a corpus scan)
+  let decoded = typeof given === 'function' ? undefined : given
+  const textOf = () => (decoded === undefined ? (decoded = given() ?? null) : decoded)
   const base = name || rel.split('/').pop()
   if (base === '.env' || (base.startsWith('.env.') && !/\.(js|mjs|cjs|ts|map|json|html|css)$/.test(base))) {
     const names = []
+    const text = textOf()
     if (text) for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=/gm)) names.push(m[1])
     const template = ENV_TEMPLATE.test(base)
     const listed = names.length ? ` defining ${names.length} variable${names.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : ''
@@ -195,6 +203,7 @@ function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) =
   const keyByName = KEY_NAMES.test(base)
   const keyByExt = KEY_EXTENSIONS.test(base)
   if (keyByName || keyByExt) {
+    const text = textOf()
     const m = text ? PRIVATE_KEY.exec(text) || PUTTY_KEY.exec(text) : null
     if (m) {
       const header = m[1] ? m[1].trim() : 'PuTTY private key'
@@ -211,8 +220,8 @@ function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) =
   if (KEYSTORE_EXTENSIONS.test(base)) {
     findings.push(makeFinding('deploy-private-key-file', { file, rel, message: `Key store ${base} (may hold private keys) is in the output folder.` }))
   }
-  if (text) {
-    const cred = credentialsFinding(base, rel, text)
+  if (credentialsFileName(base, rel) && textOf()) {
+    const cred = credentialsFinding(base, rel, textOf())
     if (cred) {
       findings.push(makeFinding('deploy-credentials-file', {
         file, rel, span: cred.span,
@@ -220,10 +229,10 @@ function checkDeployFile({ file, rel, name, text = null, normalizeSource = (s) =
       }))
     }
   }
-  if (text && /\.map$/i.test(base)) {
+  if (/\.map$/i.test(base) && textOf()) {
     let map = null
     try {
-      map = JSON.parse(text)
+      map = JSON.parse(textOf())
     } catch {}
     if (map && typeof map === 'object') {
       const ev = serverSourceEvidence(map)

@@ -8,6 +8,8 @@ const path = require('node:path')
 const { Worker } = require('node:worker_threads')
 
 const WORKER_FILE = path.join(__dirname, 'worker.js')
+/** Files sent to a thread before it answers: one being scanned, one waiting. */
+const AHEAD = 2
 
 function defaultJobs() {
   return (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) || 1
@@ -31,6 +33,7 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
     const results = new Array(tasks.length)
     const size = Math.max(1, Math.min(jobs, tasks.length))
     let next = 0
+    const requeued = []
     let done = 0
     let finished = false
     let initFailures = 0
@@ -59,20 +62,23 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
 
     const spawn = () => {
       if (finished) return
-      const slot = { worker: null, index: -1, ready: false, dead: false }
+      const slot = { worker: null, queue: [], ready: false, dead: false }
       slot.worker = new Worker(workerFile, { workerData, resourceLimits: { stackSizeMb: 64 } })
       live.add(slot)
 
       const dispatch = () => {
-        if (finished || slot.dead) return
-        if (next >= tasks.length) {
+        // keep AHEAD tasks on each thread, so it never waits for the main thread between files
+        while (!finished && !slot.dead && slot.queue.length < AHEAD) {
+          const index = requeued.length ? requeued.shift() : next < tasks.length ? order[next++] : -1
+          if (index === -1) break
+          slot.queue.push(index)
+          slot.worker.postMessage({ type: 'scan', id: index, task: tasks[index] })
+        }
+        if (!finished && !slot.dead && slot.queue.length === 0) {
           slot.dead = true
           live.delete(slot)
           slot.worker.terminate().catch(() => {})
-          return
         }
-        slot.index = order[next++]
-        slot.worker.postMessage({ type: 'scan', id: slot.index, task: tasks[slot.index] })
       }
 
       const die = (reason) => {
@@ -80,11 +86,15 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
         slot.dead = true
         live.delete(slot)
         slot.worker.terminate().catch(() => {})
-        if (slot.index >= 0 && results[slot.index] === undefined) {
-          const task = tasks[slot.index]
-          complete(slot.index, { error: { file: task.display, code: 'internal', message: `the scanning thread died on this file (${reason})` } })
+        // the file it was scanning is not judged; the files queued behind it go to another thread
+        const [current, ...queued] = slot.queue.filter((i) => results[i] === undefined)
+        slot.queue = []
+        if (current !== undefined) {
+          const task = tasks[current]
+          complete(current, { error: { file: task.display, code: 'internal', message: `the scanning thread died on this file (${reason})` } })
         }
-        if (!finished && (next < tasks.length || live.size === 0) && done < tasks.length) spawn()
+        requeued.push(...queued)
+        if (!finished && (next < tasks.length || requeued.length || live.size === 0) && done < tasks.length) spawn()
       }
 
       slot.worker.on('message', (msg) => {
@@ -98,10 +108,14 @@ function runPool(tasks, { jobs = defaultJobs(), workerData = {}, onProgress = nu
           slot.worker.terminate().catch(() => {})
           if (++initFailures >= 3 || !slot.ready) finish(new PoolError(`cannot start the scanner: ${msg.message}`))
         } else if (msg.type === 'result') {
-          const index = slot.index
-          slot.index = -1
-          complete(index, msg.result)
-          if (msg.fatal) die('replaced after an internal error')
+          slot.queue = slot.queue.filter((i) => i !== msg.id)
+          complete(msg.id, msg.result)
+          if (msg.fatal) {
+            // the files queued behind are not this one's fault: another thread scans them
+            requeued.push(...slot.queue)
+            slot.queue = []
+            die('replaced after an internal error')
+          }
           else dispatch()
         }
       })

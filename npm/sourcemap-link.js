@@ -14,15 +14,20 @@ const MAX_MAP_BYTES = 256 * 1024 * 1024
  * 'js' or 'css' (CSS only allows the block-comment form).
  */
 function findSourceMappingURL(text, kind = 'js') {
-  const s = Buffer.isBuffer(text) ? text.toString('utf8') : String(text)
+  // A Buffer is searched as it is and only the bytes around each candidate are decoded: the
+  // comment is ASCII, and decoding a whole bundle to look at its last line cost more than the
+  // search.
+  const bytes = Buffer.isBuffer(text)
+  const s = bytes ? text : String(text)
+  const slice = bytes ? (a, b) => s.toString('utf8', a, Math.min(b, s.length)) : (a, b) => s.slice(a, b)
   const needle = 'sourceMappingURL='
   let at = s.length
   while ((at = s.lastIndexOf(needle, at - 1)) !== -1) {
     // the comment opener must come right before, with `#` (or the legacy `@`) and one space/tab
-    const head = s.slice(Math.max(0, at - 4), at)
+    const head = slice(Math.max(0, at - 4), at)
     const m = /(\/\/|\/\*)[#@][ \t]$/.exec(head)
     if (m && (kind !== 'css' || m[1] === '/*')) {
-      const rest = s.slice(at + needle.length, at + needle.length + 16 * 1024 * 1024)
+      const rest = slice(at + needle.length, at + needle.length + 16 * 1024 * 1024)
       const url = /^[^\s'"`*]+/.exec(rest)
       if (url && (m[1] === '//' || /^[^\s'"`*]+\s*\*\//.test(rest))) {
         // a JS line comment must be the end of its line (not `"//# sourceMappingURL=" + x`)
@@ -59,9 +64,13 @@ function note(file, code, message) {
  * Find and read the map of the bundle at `file` (absolute) whose content is `text`.
  * `roots`: real paths of the scanned roots. `display`: the bundle's path as shown in notes.
  * Returns { mapText, mapFile, inline, note }: mapText null when no usable map (note says why,
- * except when the bundle simply has none).
+ * except when the bundle simply has none). With `lazy`, a map file found on disk comes back
+ * unread, as { mapText: null, mapFile, read }, where read() returns what the eager call would
+ * have (the text, or null and a note).
  */
-function resolveSourceMap({ file, text, kind = 'js', roots, display = file }) {
+function resolveSourceMap({ file, text, kind = 'js', roots, display = file, lazy = false }) {
+  // the CLI reads a bundle's map only when the bundle has findings to place
+  const readMap = lazy ? deferredMap : readMapNow
   const url = findSourceMappingURL(text, kind)
   const none = (n) => ({ mapText: null, mapFile: null, inline: false, note: n })
   if (!url) {
@@ -116,7 +125,11 @@ function resolveSourceMap({ file, text, kind = 'js', roots, display = file }) {
   return readMap(real, target, display)
 }
 
-function readMap(real, shownPath, display) {
+function deferredMap(real, shownPath, display) {
+  return { mapText: null, mapFile: real, inline: false, note: null, read: () => readMapNow(real, shownPath, display) }
+}
+
+function readMapNow(real, shownPath, display) {
   try {
     const st = fs.statSync(real)
     if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' })

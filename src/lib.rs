@@ -92,6 +92,12 @@ fn now_secs() -> Option<f64> {
     }
 }
 
+/// Whole-file substring tests: `memmem` (SIMD) instead of `str::contains` (Two-Way, byte by
+/// byte), which cost 3% of a corpus scan for one `service_account` test per file.
+fn contains(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+}
+
 /// Values shorter than this are never searched: too many false matches.
 const MIN_KNOWN_LEN: usize = 8;
 
@@ -139,14 +145,14 @@ impl Scanner {
         let kind = opts.kind.unwrap_or_else(|| {
             let k = FileKind::for_path(&opts.file);
             // A `.json` file that is a source map, or a text file that is one.
-            if k == FileKind::Json && text.contains("\"mappings\"") && text.contains("\"sources\"") {
+            if k == FileKind::Json && contains(&text, "\"mappings\"") && contains(&text, "\"sources\"") {
                 FileKind::SourceMap
             } else {
                 k
             }
         });
         let hints = FileHints {
-            service_account: text.contains("service_account"),
+            service_account: contains(&text, "service_account"),
             now_secs: now_secs(),
             max_depth: opts.max_depth.unwrap_or(input::js::MAX_DEPTH),
             // Lifting the nesting guard is for measuring the parser, which the fast path would skip.
@@ -330,7 +336,7 @@ impl Scanner {
             }
         };
         let mut map_index: Option<LineIndex> = None;
-        let contents_at = text.find("\"sourcesContent\"").unwrap_or(0);
+        let contents_at = memchr::memmem::find(text.as_bytes(), b"\"sourcesContent\"").unwrap_or(0);
         for (i, content) in raw.sources_content.iter().enumerate() {
             let Some(content) = content else { continue };
             let source = raw.sources.get(i).cloned().flatten().unwrap_or_else(|| format!("source #{i}"));
