@@ -17,6 +17,12 @@ pub mod rules;
 #[cfg(feature = "wasm")]
 mod wasm;
 
+/// Talc instead of Rust's default dlmalloc in the .wasm: a JavaScript parse allocates and then
+/// frees a whole syntax tree, and dlmalloc's free lists were a quarter of such a scan.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
