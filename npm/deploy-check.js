@@ -140,46 +140,13 @@ function credentialsFinding(name, rel, text) {
   return null
 }
 
-// Signals that a source in a map is server-side code. Only first-party sources count: libraries
-// in node_modules often carry Node fallbacks that never run in the browser.
-const SERVER_PATH = /(^|\/)(pages\/api|app\/api|server|api\/routes|netlify\/functions|supabase\/functions)\/|\.server\.[cm]?[jt]sx?$|(^|\/)server\.[cm]?[jt]s$/
-const SERVER_CODE = [
-  [/^\s*['"]use server['"]/m, '"use server" directive'],
-  [/\bimport\s+['"]server-only['"]|require\(\s*['"]server-only['"]\s*\)/, "import 'server-only'"],
-  [/\bfrom\s+['"](node:)?(fs|fs\/promises|child_process|net|tls|dgram|cluster|worker_threads)['"]|\brequire\(\s*['"](node:)?(fs|fs\/promises|child_process|net|tls|dgram|cluster|worker_threads)['"]\s*\)/, 'imports a Node.js server module'],
-  [/\bexport\s+(async\s+)?function\s+getServerSideProps\b|\bexport\s+(const|async function|function)\s+(loader|action)\b[^\n]*\n[\s\S]{0,2000}?\b(process\.env|prisma|db\.)/, 'server-side data function'],
-  [/\bfrom\s+['"](express|fastify|koa|@prisma\/client|pg|mysql2?|mongoose|mongodb|ioredis|redis|stripe|firebase-admin|@aws-sdk\/client-[a-z0-9-]+)['"]|\brequire\(\s*['"](express|fastify|koa|@prisma\/client|pg|mysql2?|mongoose|mongodb|ioredis|redis|firebase-admin)['"]\s*\)/, 'imports a server-only package'],
-]
-
-function serverSourceEvidence(map) {
-  const sources = Array.isArray(map.sources) ? map.sources : []
-  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : []
-  for (let i = 0; i < sources.length; i++) {
-    const content = contents[i]
-    if (typeof content !== 'string' || content === '') continue
-    const source = String(sources[i] || '')
-    if (/(^|\/)node_modules\//.test(source) || /^webpack\/(runtime|bootstrap)/.test(source.replace(/^webpack:\/\/[^/]*\//, ''))) continue
-    for (const [re, why] of SERVER_CODE) {
-      const m = re.exec(content)
-      if (m) {
-        const { line, column } = lineColumnAt(content, m.index + (m[0].length - m[0].trimStart().length))
-        return { source, why, line, column }
-      }
-    }
-    const bare = source.replace(/^[a-z]+:\/\/[^/]*\//, '').replace(/^(\.\.?\/)+/, '')
-    if (SERVER_PATH.test(bare) && /\bprocess\.env\.(?!NODE_ENV\b)[A-Za-z_]|\bexports\.handler\b/.test(content)) {
-      return { source, why: 'a server route or function', line: 1, column: 1 }
-    }
-  }
-  return null
-}
-
 /**
  * Deploy findings for one file. `name` is the base name, `rel` the path inside its scanned root,
  * `file` the path shown in findings, `text` the decoded content (null for a binary file),
- * `normalizeSource` turns a map source into a display path (optional).
+ * `serverSource` the core report's `serverSource` for a source map (server code in its
+ * sourcesContent), `normalizeSource` turns a map source into a display path (optional).
  */
-function checkDeployFile({ file, rel, name, text: given = null, normalizeSource = (s) => s }) {
+function checkDeployFile({ file, rel, name, text: given = null, serverSource = null, normalizeSource = (s) => s }) {
   const findings = []
   // `text` may be a function: a bundle's bytes are then decoded only if a check reads them (most
   // files are judged by name alone, and decoding every bundle cost 8% of a corpus scan)
@@ -229,22 +196,15 @@ function checkDeployFile({ file, rel, name, text: given = null, normalizeSource 
       }))
     }
   }
-  if (/\.map$/i.test(base) && textOf()) {
-    let map = null
-    try {
-      map = JSON.parse(textOf())
-    } catch {}
-    if (map && typeof map === 'object') {
-      const ev = serverSourceEvidence(map)
-      if (ev) {
-        const shown = normalizeSource(ev.source)
-        findings.push(makeFinding('deploy-server-source-map', {
-          file, rel,
-          original: { file: shown, line: ev.line, column: ev.column },
-          message: `Source map ${base} embeds server-side code in sourcesContent (${shown}: ${ev.why}).`,
-        }))
-      }
-    }
+  // the core finds server code in a map's sourcesContent while it scans the map (one JSON
+  // parse, in Rust); the caller passes what it found
+  if (serverSource && /\.map$/i.test(base)) {
+    const shown = normalizeSource(serverSource.source)
+    findings.push(makeFinding('deploy-server-source-map', {
+      file, rel,
+      original: { file: shown, line: serverSource.line, column: serverSource.column },
+      message: `Source map ${base} embeds server-side code in sourcesContent (${shown}: ${serverSource.why}).`,
+    }))
   }
   return findings
 }
@@ -254,4 +214,4 @@ function gitFolderFinding({ file, rel }) {
   return makeFinding('deploy-git-folder', { file, rel, message: `A .git folder (${file}) is in the output folder: anyone can download the repository and its history.` })
 }
 
-module.exports = { checkDeployFile, gitFolderFinding, DEPLOY_RULES, serverSourceEvidence }
+module.exports = { checkDeployFile, gitFolderFinding, DEPLOY_RULES }

@@ -168,8 +168,7 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
     let fileFindings = []
     const head = bytes.subarray(0, 8192)
     const binary = isBinary(asset.fileName, head)
-    // files that must never be deployed (.env, keys, credentials): the CLI's checks
-    fileFindings.push(...checkDeployFile({ file, rel: asset.fileName, name: path.posix.basename(asset.fileName), text: binary ? null : bytes.toString('utf8') }))
+    let serverSource = null
     stats.files++
     stats.bytes += bytes.length
     if (binary) {
@@ -179,6 +178,7 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
       try {
         injectedFault(asset.fileName)
         const report = getScanner().scan(bytes, { file, kind: asset.kind || kindOf(asset.fileName), sourceMap: mapText(asset.map) })
+        serverSource = report.serverSource || null
         fileFindings.push(...report.findings)
         for (const n of report.notes || []) notes.push(n)
         if (sources) sources.set(file, bytes)
@@ -189,6 +189,10 @@ function scanAssets(assets, { config = {}, knownSecrets = [], attribute = null, 
         if (err && err.code === 'SECRETGATE_INTERNAL') sc = null
       }
     }
+    // files that must never be deployed (.env, keys, credentials, maps of server code): the
+    // CLI's checks
+    const name = path.posix.basename(asset.fileName)
+    fileFindings.unshift(...checkDeployFile({ file, rel: asset.fileName, name, text: binary ? null : () => bytes.toString('utf8'), serverSource }))
     if (attribute) fileFindings = attribute(fileFindings)
     if (locate && fileFindings.length > 0) fileFindings = locate(fileFindings, asset, bytes)
     if (isServer) fileFindings = fileFindings.map((f) => serverPolicy(f, server))

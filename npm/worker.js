@@ -14,6 +14,8 @@ const { checkDeployFile } = require('./deploy-check.js')
 const { roots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
 const MAX_DECOMPRESSED = 256 * 1024 * 1024
 const MAX_FILE = 512 * 1024 * 1024
+/** Files under this size (as walked) are read in one go. */
+const WHOLE_READ = 1024 * 1024
 
 let core
 let scanner
@@ -76,11 +78,16 @@ function scanFile(task) {
   }
   let buf
   try {
-    if (!compressed && isBinary(name, readHead(task.path))) return binaryResult(task.size || 0)
-    const size = fs.statSync(task.path).size
-    // fail closed rather than skip: a file this big is reported as not judged
-    if (size > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(size / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
+    // most files are small: read them whole at once (binary ones are sniffed below); a big one
+    // is sniffed from its head first, so a video is never read to be skipped
+    if (!(task.size < WHOLE_READ)) {
+      if (!compressed && isBinary(name, readHead(task.path))) return binaryResult(task.size || 0)
+      const size = fs.statSync(task.path).size
+      // fail closed rather than skip: a file this big is reported as not judged
+      if (size > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(size / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
+    }
     buf = fs.readFileSync(task.path)
+    if (buf.length > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(buf.length / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
   } catch (err) {
     return { error: { file: task.display, code: 'io', message: `cannot read file (${err.code || firstLine(err)})` } }
   }
@@ -95,12 +102,6 @@ function scanFile(task) {
   }
   if (isBinary(innerName, buf.subarray(0, 8192))) return binaryResult(buf.length)
   const kind = kindOf(innerName)
-  const normalizeForMap = (mapDir) => (s) => normalizeSourcePath(s, { mapDir, cwd })
-  const findings = checkDeployFile({
-    file: task.display, rel: task.rel, name, text: () => buf.toString('utf8'),
-    normalizeSource: normalizeForMap(path.dirname(task.path)),
-  })
-
   let link = null
   if (kind === 'js' || kind === 'css') {
     link = resolveSourceMap({ file: task.path, text: buf, kind, roots, display: task.display, lazy: true })
@@ -124,6 +125,10 @@ function scanFile(task) {
   // with it, only for a bundle that has some. Most bundles have none, and reading, checking and
   // passing their maps was a fifth of a corpus scan.
   if (report.findings.length && link && link.read && withMap(link.read())) report = scanner.scan(buf, options)
+  const findings = checkDeployFile({
+    file: task.display, rel: task.rel, name, text: () => buf.toString('utf8'), serverSource: report.serverSource,
+    normalizeSource: (s) => normalizeSourcePath(s, { mapDir: path.dirname(task.path), cwd }),
+  })
   for (const f of report.findings) {
     if (f.original && f.original.file) f.original = { ...f.original, file: normalizeSourcePath(f.original.file, { mapDir, cwd }) }
     findings.push(f)

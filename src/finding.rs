@@ -142,6 +142,9 @@ pub struct Report {
     pub notes: Vec<Note>,
     /// Counters.
     pub stats: Stats,
+    /// For a source map: the first first-party source that is server-side code.
+    #[serde(rename = "serverSource", skip_serializing_if = "Option::is_none")]
+    pub server_source: Option<crate::server_source::ServerSource>,
 }
 
 /// Redacts `secret`: keeps the provider's fixed `prefix` (when the secret starts with it) and at

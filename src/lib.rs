@@ -14,6 +14,7 @@ pub mod finding;
 pub mod input;
 mod locate;
 pub mod rules;
+pub mod server_source;
 #[cfg(feature = "wasm")]
 mod wasm;
 
@@ -184,8 +185,10 @@ impl Scanner {
             ..Stats::default()
         };
         let mut findings = Vec::new();
+        let mut server_source = None;
         if kind == FileKind::SourceMap {
-            self.scan_source_map(&text, opts, hints, &mut findings, &mut notes, &mut stats);
+            server_source =
+                self.scan_source_map(&text, opts, hints, &mut findings, &mut notes, &mut stats);
         } else {
             let hits = self.hits_for(&text, kind, &opts.file, 0, hints, &mut notes, &mut stats);
             // Line index and source map cost time on big files: only build them for findings.
@@ -218,6 +221,7 @@ impl Scanner {
             findings,
             notes,
             stats,
+            server_source,
         }
     }
 
@@ -360,7 +364,7 @@ impl Scanner {
         findings: &mut Vec<Finding>,
         notes: &mut Vec<Note>,
         stats: &mut Stats,
-    ) {
+    ) -> Option<server_source::ServerSource> {
         #[derive(serde::Deserialize)]
         struct RawMap {
             #[serde(default)]
@@ -382,7 +386,7 @@ impl Scanner {
                     hits.into_iter()
                         .map(|h| self.finding(h, text, &index, &opts.file, opts.show_secrets)),
                 );
-                return;
+                return None;
             }
         };
         let mut map_index: Option<LineIndex> = None;
@@ -440,6 +444,7 @@ impl Scanner {
                 findings.push(f);
             }
         }
+        server_source::evidence(&raw.sources, &raw.sources_content)
     }
 }
 

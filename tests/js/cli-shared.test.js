@@ -357,15 +357,27 @@ describe('deploy checks', () => {
   })
 
   test('source maps carrying server code (first-party only)', () => {
-    const map = (sources, sourcesContent) => JSON.stringify({ version: 3, sources, sourcesContent, mappings: '' })
-    const hit = deploy.checkDeployFile({ file: 'dist/a.js.map', rel: 'a.js.map', text: map(['../src/ui.js', '../src/db.server.ts'], ['export const a = 1', "import { readFile } from 'node:fs'\n"]) })
+    // the core finds the server code while it scans the map; the deploy check makes the finding
+    const { scan } = require(path.join(ROOT, 'npm/index.js'))
+    const check = (sources, sourcesContent) => {
+      const text = JSON.stringify({ version: 3, sources, sourcesContent, mappings: '' })
+      const { serverSource } = scan(Buffer.from(text), { file: 'dist/a.js.map' })
+      return deploy.checkDeployFile({ file: 'dist/a.js.map', rel: 'a.js.map', text, serverSource })
+    }
+    const hit = check(['../src/ui.js', '../src/db.server.ts'], ['export const a = 1', "import { readFile } from 'node:fs'\n"])
     assert.equal(hit.length, 1)
     assert.equal(hit[0].ruleId, 'deploy-server-source-map')
     assert.equal(hit[0].severity, 'warning')
     assert.equal(hit[0].original.file, '../src/db.server.ts')
-    assert.equal(deploy.checkDeployFile({ file: 'dist/a.js.map', rel: 'a.js.map', text: map(['../node_modules/x/index.js'], ["require('fs')"]) }).length, 0)
-    assert.equal(deploy.checkDeployFile({ file: 'dist/a.js.map', rel: 'a.js.map', text: map(['../src/a.js'], ["if (process.env.NODE_ENV !== 'production') log()"]) }).length, 0)
-    assert.equal(deploy.checkDeployFile({ file: 'dist/a.js.map', rel: 'a.js.map', text: map(['../src/act.js'], ["'use server'\nexport async function save() {}"]) }).length, 1)
+    assert.deepEqual([hit[0].original.line, hit[0].original.column], [1, 21])
+    assert.equal(check(['../node_modules/x/index.js'], ["require('fs')"]).length, 0)
+    assert.equal(check(['../src/a.js'], ["if (process.env.NODE_ENV !== 'production') log()"]).length, 0)
+    assert.equal(check(['../src/act.js'], ["'use server'\nexport async function save() {}"]).length, 1)
+    // only a .map file is judged a deployed map
+    const text = JSON.stringify({ version: 3, sources: ['../src/a.js'], sourcesContent: ["require('fs')"], mappings: '' })
+    const { serverSource } = scan(Buffer.from(text), { file: 'dist/map.json' })
+    assert.equal(serverSource.why, 'imports a Node.js server module')
+    assert.equal(deploy.checkDeployFile({ file: 'dist/map.json', rel: 'map.json', text, serverSource }).length, 0)
   })
 })
 
