@@ -178,10 +178,7 @@ mod tests {
 
     #[test]
     fn redaction_keeps_prefix_and_at_most_four() {
-        assert_eq!(
-            redact("sk_live_abcdefghijklmnopqrstuvwx", "sk_live_"),
-            "sk_live_abcd…"
-        );
+        assert_eq!(redact("sk_live_abcdefghijklmnopqrstuvwx", "sk_live_"), "sk_live_abcd…");
         assert_eq!(redact("hunter2hunter", ""), "hun…");
         assert_eq!(redact("abc", ""), "…");
         assert_eq!(redact("ghp_x", "sk_"), "g…");

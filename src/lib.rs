@@ -95,10 +95,7 @@ fn now_secs() -> Option<f64> {
     }
     #[cfg(not(feature = "wasm"))]
     {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .map(|d| d.as_secs_f64())
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs_f64())
     }
 }
 
@@ -133,11 +130,7 @@ impl Scanner {
                 continue;
             }
             let b64 = base64::engine::general_purpose::STANDARD.encode(kv.value.as_bytes());
-            let forms = [
-                kv.value.clone(),
-                b64.trim_end_matches('=').to_string(),
-                url_encode(&kv.value),
-            ];
+            let forms = [kv.value.clone(), b64.trim_end_matches('=').to_string(), url_encode(&kv.value)];
             for f in forms {
                 if f.len() >= MIN_KNOWN_LEN && !patterns.contains(&f) {
                     patterns.push(f);
@@ -146,12 +139,7 @@ impl Scanner {
             }
         }
         let known = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .build(&patterns)
-                    .ok()
-            })
+            .then(|| AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(&patterns).ok())
             .flatten()
             .map(|ac| (ac, owners));
         Scanner { config, known }
@@ -164,10 +152,7 @@ impl Scanner {
         let kind = opts.kind.unwrap_or_else(|| {
             let k = FileKind::for_path(&opts.file);
             // A `.json` file that is a source map, or a text file that is one.
-            if k == FileKind::Json
-                && contains(&text, "\"mappings\"")
-                && contains(&text, "\"sources\"")
-            {
+            if k == FileKind::Json && contains(&text, "\"mappings\"") && contains(&text, "\"sources\"") {
                 FileKind::SourceMap
             } else {
                 k
@@ -180,25 +165,18 @@ impl Scanner {
             // Lifting the nesting guard is for measuring the parser, which the fast path would skip.
             fast_path: !opts.always_parse && opts.max_depth.is_none(),
         };
-        let mut stats = Stats {
-            bytes: input.len(),
-            ..Stats::default()
-        };
+        let mut stats = Stats { bytes: input.len(), ..Stats::default() };
         let mut findings = Vec::new();
         let mut server_source = None;
         if kind == FileKind::SourceMap {
-            server_source =
-                self.scan_source_map(&text, opts, hints, &mut findings, &mut notes, &mut stats);
+            server_source = self.scan_source_map(&text, opts, hints, &mut findings, &mut notes, &mut stats);
         } else {
             let hits = self.hits_for(&text, kind, &opts.file, 0, hints, &mut notes, &mut stats);
             // Line index and source map cost time on big files: only build them for findings.
             let (index, map) = if hits.is_empty() {
                 (LineIndex::empty(), None)
             } else {
-                let map = opts
-                    .source_map
-                    .as_deref()
-                    .and_then(|m| locate::BundleMap::parse(m, &opts.file, &mut notes));
+                let map = opts.source_map.as_deref().and_then(|m| locate::BundleMap::parse(m, &opts.file, &mut notes));
                 (LineIndex::new(&text), map)
             };
             for hit in hits {
@@ -215,14 +193,7 @@ impl Scanner {
             }
         }
         findings.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule_id.cmp(&b.rule_id)));
-        Report {
-            file: opts.file.clone(),
-            kind: kind.name(),
-            findings,
-            notes,
-            stats,
-            server_source,
-        }
+        Report { file: opts.file.clone(), kind: kind.name(), findings, notes, stats, server_source }
     }
 
     /// Every hit in `text` (a whole file, or one source of a map) after overlaps, known values
@@ -245,11 +216,7 @@ impl Scanner {
             detect::detect(c, hints, &mut hits);
         }
         // An AWS secret access key is only a shape; next to an access key ID it needs no name.
-        let ids: Vec<usize> = hits
-            .iter()
-            .filter(|h| h.rule.id == "aws-access-key-id")
-            .map(|h| h.start)
-            .collect();
+        let ids: Vec<usize> = hits.iter().filter(|h| h.rule.id == "aws-access-key-id").map(|h| h.start).collect();
         if !ids.is_empty() {
             for c in &cands {
                 let at = c.segments.first().map(|s| s.src_start).unwrap_or(0);
@@ -273,9 +240,7 @@ impl Scanner {
 
     /// Names the env variable behind hits, and reports secret env values no rule knew.
     fn apply_known_values(&self, text: &str, base: usize, hits: &mut Vec<Hit>) {
-        let Some((ac, owners)) = &self.known else {
-            return;
-        };
+        let Some((ac, owners)) = &self.known else { return };
         let env_rule = rules::by_id("env-value").expect("env-value rule");
         let mut extra = Vec::new();
         for m in ac.find_iter(text.as_bytes()) {
@@ -298,10 +263,7 @@ impl Scanner {
                     detail: Some(if m.end() - m.start() == known.value.len() {
                         format!("It is the value of {}.", known.name)
                     } else {
-                        format!(
-                            "It is the value of {}, encoded (base64 or URL encoding).",
-                            known.name
-                        )
+                        format!("It is the value of {}, encoded (base64 or URL encoding).", known.name)
                     }),
                     env_var: Some(known.name.clone()),
                 });
@@ -315,12 +277,7 @@ impl Scanner {
         let (line, column) = index.position(text, hit.start);
         let (end_line, end_column) = index.position(text, hit.end);
         let rule = hit.rule;
-        let prefix = rule
-            .prefixes
-            .iter()
-            .copied()
-            .find(|p| hit.secret.starts_with(p))
-            .unwrap_or("");
+        let prefix = rule.prefixes.iter().copied().find(|p| hit.secret.starts_with(p)).unwrap_or("");
         let mut message = format!("{} ({}). {}", rule.title, rule.provider, rule.allows);
         if let Some(d) = &hit.detail {
             message.push(' ');
@@ -382,10 +339,7 @@ impl Scanner {
                 });
                 let hits = self.hits_for(text, FileKind::Text, &opts.file, 0, hints, notes, stats);
                 let index = LineIndex::new(text);
-                findings.extend(
-                    hits.into_iter()
-                        .map(|h| self.finding(h, text, &index, &opts.file, opts.show_secrets)),
-                );
+                findings.extend(hits.into_iter().map(|h| self.finding(h, text, &index, &opts.file, opts.show_secrets)));
                 return None;
             }
         };
@@ -393,22 +347,13 @@ impl Scanner {
         let contents_at = memchr::memmem::find(text.as_bytes(), b"\"sourcesContent\"").unwrap_or(0);
         for (i, content) in raw.sources_content.iter().enumerate() {
             let Some(content) = content else { continue };
-            let source = raw
-                .sources
-                .get(i)
-                .cloned()
-                .flatten()
-                .unwrap_or_else(|| format!("source #{i}"));
+            let source = raw.sources.get(i).cloned().flatten().unwrap_or_else(|| format!("source #{i}"));
             let kind = match FileKind::for_path(&source) {
                 FileKind::SourceMap => FileKind::Text,
                 k => k,
             };
             // Vue and Svelte components are HTML-like around their scripts.
-            let kind = if source.ends_with(".vue") || source.ends_with(".svelte") {
-                FileKind::Html
-            } else {
-                kind
-            };
+            let kind = if source.ends_with(".vue") || source.ends_with(".svelte") { FileKind::Html } else { kind };
             let hits = self.hits_for(content, kind, &source, 0, hints, notes, stats);
             if hits.is_empty() {
                 continue;
@@ -418,23 +363,15 @@ impl Scanner {
                 let secret = hit.secret.clone();
                 let (oline, ocol) = src_index.position(content, hit.start);
                 let mut f = self.finding(hit, content, &src_index, &opts.file, opts.show_secrets);
-                f.original = Some(OriginalLocation {
-                    file: source.clone(),
-                    line: oline,
-                    column: ocol,
-                });
+                f.original = Some(OriginalLocation { file: source.clone(), line: oline, column: ocol });
                 // Where the secret sits in the map file itself: its JSON-escaped text after the
                 // `sourcesContent` key.
                 let escaped = serde_json::to_string(&secret).unwrap_or_default();
                 let escaped = escaped.trim_matches('"');
-                let at = text[contents_at..]
-                    .find(escaped)
-                    .map(|p| contents_at + p)
-                    .unwrap_or(contents_at);
+                let at = text[contents_at..].find(escaped).map(|p| contents_at + p).unwrap_or(contents_at);
                 let map_index = map_index.get_or_insert_with(|| LineIndex::new(text));
                 let (line, column) = map_index.position(text, at);
-                let (end_line, end_column) =
-                    map_index.position(text, at + escaped.len().min(text.len() - at));
+                let (end_line, end_column) = map_index.position(text, at + escaped.len().min(text.len() - at));
                 f.line = line;
                 f.column = column;
                 f.end_line = end_line;
@@ -456,20 +393,11 @@ fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str
         let sample = &rest[..rest.len().min(4096)];
         sample.len() >= 2 && sample.iter().filter(|&&b| b == 0).count() * 4 >= sample.len()
     };
-    if input.len() >= 2
-        && (input[..2] == [0xFF, 0xFE] || input[..2] == [0xFE, 0xFF])
-        && looks_utf16(&input[2..])
-    {
+    if input.len() >= 2 && (input[..2] == [0xFF, 0xFE] || input[..2] == [0xFE, 0xFF]) && looks_utf16(&input[2..]) {
         let le = input[0] == 0xFF;
         let units: Vec<u16> = input[2..]
             .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
             .collect();
         notes.push(Note {
             file: file.to_string(),
@@ -492,24 +420,13 @@ fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str
 }
 
 /// The candidates of `text` as `kind`, falling back to text (with a note) when it does not parse.
-fn candidates<'a>(
-    text: &'a str,
-    kind: FileKind,
-    name: &str,
-    base: usize,
-    hints: FileHints,
-    notes: &mut Vec<Note>,
-) -> Vec<Candidate<'a>> {
+fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, hints: FileHints, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
     match kind {
         FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), hints, notes),
         FileKind::Json => match input::json::collect(text, base) {
             Some(c) => c,
             None => {
-                notes.push(Note {
-                    file: name.into(),
-                    code: "parse-fallback".into(),
-                    message: "not valid JSON; scanned as text".into(),
-                });
+                notes.push(Note { file: name.into(), code: "parse-fallback".into(), message: "not valid JSON; scanned as text".into() });
                 input::text::collect(text, base)
             }
         },
@@ -524,17 +441,9 @@ fn candidates<'a>(
             for s in scripts {
                 let body = &text[s.start..s.end];
                 let sub = if s.json {
-                    input::json::collect(body, base + s.start)
-                        .unwrap_or_else(|| input::text::collect(body, base + s.start))
+                    input::json::collect(body, base + s.start).unwrap_or_else(|| input::text::collect(body, base + s.start))
                 } else {
-                    js_or_text(
-                        body,
-                        &format!("{name} (inline script at byte {})", s.start),
-                        base + s.start,
-                        Dialect::Js,
-                        hints,
-                        notes,
-                    )
+                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, hints, notes)
                 };
                 cands.extend(sub);
             }
@@ -575,17 +484,11 @@ fn js_or_text<'a>(
     }
     let max_depth = hints.max_depth;
     // Chains of operators recurse like nesting does: the same budget scaled to their smaller frames.
-    if let Some(why) = input::js::too_deep(
-        text,
-        max_depth,
-        max_depth.saturating_mul(input::js::MAX_CHAIN) / input::js::MAX_DEPTH,
-    ) {
+    if let Some(why) = input::js::too_deep(text, max_depth, max_depth.saturating_mul(input::js::MAX_CHAIN) / input::js::MAX_DEPTH) {
         notes.push(Note {
             file: name.into(),
             code: "too-deep".into(),
-            message: format!(
-                "{why}: scanned as text instead of parsed, so names around strings are not known"
-            ),
+            message: format!("{why}: scanned as text instead of parsed, so names around strings are not known"),
         });
         return input::text::collect(text, base);
     }

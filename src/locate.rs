@@ -28,11 +28,7 @@ impl LineIndex {
     }
 
     fn from_starts(starts: Vec<usize>) -> LineIndex {
-        LineIndex {
-            starts,
-            cursor: std::cell::Cell::new((0, 0, 0)),
-            marked: Default::default(),
-        }
+        LineIndex { starts, cursor: std::cell::Cell::new((0, 0, 0)), marked: Default::default() }
     }
 
     /// 1-based line and 1-based column in UTF-16 code units of byte `offset`.
@@ -46,11 +42,7 @@ impl LineIndex {
             end -= 1;
         }
         let (c_off, c_line, c_col) = self.cursor.get();
-        let (from, base) = if c_line == line && c_off <= end {
-            (c_off, c_col)
-        } else {
-            (start, 0)
-        };
+        let (from, base) = if c_line == line && c_off <= end { (c_off, c_col) } else { (start, 0) };
         let col = base + text[from..end].chars().map(char::len_utf16).sum::<usize>();
         self.cursor.set((end, line, col));
         (line as u32 + 1, col as u32 + 1)
@@ -61,8 +53,7 @@ impl LineIndex {
         let i = (line as usize).checked_sub(1)?;
         let start = *self.starts.get(i)?;
         let end = self.starts.get(i + 1).map(|e| e - 1).unwrap_or(text.len());
-        text.get(start..end.max(start))
-            .map(|l| l.trim_end_matches('\r'))
+        text.get(start..end.max(start)).map(|l| l.trim_end_matches('\r'))
     }
 }
 
@@ -71,12 +62,7 @@ fn reason_after(line: &str, marker: &str) -> Option<String> {
     let at = line.find(marker)?;
     let rest = &line[at + marker.len()..];
     let rest = rest.split("*/").next().unwrap_or(rest);
-    Some(
-        rest.trim()
-            .trim_start_matches([':', '-'])
-            .trim()
-            .to_string(),
-    )
+    Some(rest.trim().trim_start_matches([':', '-']).trim().to_string())
 }
 
 /// An inline ignore comment covering 1-based `line` of `text`: `secretgate-ignore` on the line
@@ -84,9 +70,7 @@ fn reason_after(line: &str, marker: &str) -> Option<String> {
 pub fn ignore_comment(text: &str, index: &LineIndex, line: u32) -> Option<Suppression> {
     let marked = |line: u32| {
         *index.marked.borrow_mut().entry(line).or_insert_with(|| {
-            index
-                .line_text(text, line)
-                .is_some_and(|l| memchr::memmem::find(l.as_bytes(), b"secretgate-ignore").is_some())
+            index.line_text(text, line).is_some_and(|l| memchr::memmem::find(l.as_bytes(), b"secretgate-ignore").is_some())
         })
     };
     if !marked(line) && !(line > 1 && marked(line - 1)) {
@@ -144,43 +128,24 @@ impl BundleMap {
                 return None;
             }
         };
-        Some(BundleMap {
-            map,
-            indexes: Default::default(),
-        })
+        Some(BundleMap { map, indexes: Default::default() })
     }
 
     /// The original location of 1-based `line`/`column` (UTF-16) in the bundle, and an ignore
     /// comment there if the map carries the source's content.
-    pub fn original(
-        &self,
-        line: u32,
-        column: u32,
-    ) -> Option<(OriginalLocation, Option<Suppression>)> {
+    pub fn original(&self, line: u32, column: u32) -> Option<(OriginalLocation, Option<Suppression>)> {
         let token = self.map.lookup_token(line - 1, column - 1)?;
         if token.get_dst_line() != line - 1 || !token.has_source() {
             return None;
         }
         let file = token.get_source()?.to_string();
         let (sline, scol) = (token.get_src_line() + 1, token.get_src_col() + 1);
-        let suppressed = self
-            .map
-            .get_source_contents(token.get_src_id())
-            .and_then(|content| {
-                let mut idx = self.indexes.borrow_mut();
-                let index = idx
-                    .entry(token.get_src_id())
-                    .or_insert_with(|| LineIndex::new(content));
-                ignore_comment(content, index, sline)
-            });
-        Some((
-            OriginalLocation {
-                file,
-                line: sline,
-                column: scol,
-            },
-            suppressed,
-        ))
+        let suppressed = self.map.get_source_contents(token.get_src_id()).and_then(|content| {
+            let mut idx = self.indexes.borrow_mut();
+            let index = idx.entry(token.get_src_id()).or_insert_with(|| LineIndex::new(content));
+            ignore_comment(content, index, sline)
+        });
+        Some((OriginalLocation { file, line: sline, column: scol }, suppressed))
     }
 }
 
@@ -203,10 +168,7 @@ mod tests {
         let text = "a\n// secretgate-ignore-next-line demo key\nk='v'\nz='w' /* secretgate-ignore test fixture */";
         let idx = LineIndex::new(text);
         assert_eq!(ignore_comment(text, &idx, 3).unwrap().reason, "demo key");
-        assert_eq!(
-            ignore_comment(text, &idx, 4).unwrap().reason,
-            "test fixture"
-        );
+        assert_eq!(ignore_comment(text, &idx, 4).unwrap().reason, "test fixture");
         assert!(ignore_comment(text, &idx, 1).is_none());
     }
 }

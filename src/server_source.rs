@@ -91,19 +91,13 @@ fn data_function(s: &Signals, content: &str) -> Option<usize> {
     s.data_export.find_iter(content).find_map(|m| {
         let rest = &content[m.end()..];
         // no further than DATA_REACH characters after the line
-        let reach = rest
-            .char_indices()
-            .nth(DATA_REACH)
-            .map_or(rest.len(), |(i, _)| i);
+        let reach = rest.char_indices().nth(DATA_REACH).map_or(rest.len(), |(i, _)| i);
         let window_end = (m.end() + reach + "process.env".len()).min(content.len());
         let mut end = window_end;
         while !content.is_char_boundary(end) {
             end -= 1;
         }
-        s.data_access
-            .find(&content[m.end()..end])
-            .filter(|a| a.start() <= reach)
-            .map(|_| m.start())
+        s.data_access.find(&content[m.end()..end]).filter(|a| a.start() <= reach).map(|_| m.start())
     })
 }
 
@@ -117,19 +111,14 @@ pub fn evidence(sources: &[Option<String>], contents: &[Option<String>]) -> Opti
             continue;
         };
         let source = sources.get(i).cloned().flatten().unwrap_or_default();
-        let after_scheme = source
-            .strip_prefix("webpack://")
-            .map_or(source.as_str(), |r| {
-                r.split_once('/').map_or("", |(_, p)| p)
-            });
+        let after_scheme =
+            source.strip_prefix("webpack://").map_or(source.as_str(), |r| r.split_once('/').map_or("", |(_, p)| p));
         if s.node_modules.is_match(&source) || s.webpack_runtime.is_match(after_scheme) {
             continue;
         }
         let mut found: Option<(usize, &'static str)> = None;
         for (k, (re, why)) in s.code.iter().enumerate() {
-            let mut at = re
-                .find(content)
-                .map(|m| m.start() + m.as_str().len() - m.as_str().trim_start().len());
+            let mut at = re.find(content).map(|m| m.start() + m.as_str().len() - m.as_str().trim_start().len());
             // the fourth signal is also a data function: whichever comes first
             if k == 3 {
                 at = match (at, data_function(s, content)) {
@@ -144,26 +133,13 @@ pub fn evidence(sources: &[Option<String>], contents: &[Option<String>]) -> Opti
         }
         if let Some((at, why)) = found {
             let (line, column) = LineIndex::new(content).position(content, at);
-            return Some(ServerSource {
-                source,
-                why,
-                line,
-                column,
-            });
+            return Some(ServerSource { source, why, line, column });
         }
         let bare = s.url_prefix.replace(&source, "");
         let bare = s.relative_prefix.replace(&bare, "");
-        let reads_env = s
-            .env_read
-            .captures_iter(content)
-            .any(|c| &c[1] != "NODE_ENV");
+        let reads_env = s.env_read.captures_iter(content).any(|c| &c[1] != "NODE_ENV");
         if s.server_path.is_match(&bare) && (reads_env || s.handler.is_match(content)) {
-            return Some(ServerSource {
-                source,
-                why: "a server route or function",
-                line: 1,
-                column: 1,
-            });
+            return Some(ServerSource { source, why: "a server route or function", line: 1, column: 1 });
         }
     }
     None
@@ -187,13 +163,7 @@ mod tests {
                 2,
                 3,
             ),
-            (
-                "src/db.ts",
-                "import 'server-only'\n",
-                "import 'server-only'",
-                1,
-                1,
-            ),
+            ("src/db.ts", "import 'server-only'\n", "import 'server-only'", 1, 1),
             (
                 "src/files.ts",
                 "const a = 1\nimport { readFile } from \"node:fs/promises\"",
@@ -201,20 +171,8 @@ mod tests {
                 2,
                 21,
             ),
-            (
-                "src/files.js",
-                "const cp = require( 'child_process' )",
-                "imports a Node.js server module",
-                1,
-                12,
-            ),
-            (
-                "app/routes/x.tsx",
-                "export async function getServerSideProps() {}",
-                "server-side data function",
-                1,
-                1,
-            ),
+            ("src/files.js", "const cp = require( 'child_process' )", "imports a Node.js server module", 1, 12),
+            ("app/routes/x.tsx", "export async function getServerSideProps() {}", "server-side data function", 1, 1),
             (
                 "app/routes/y.tsx",
                 "x\nexport async function loader({ request }) {\n  return db.user.find()\n}",
@@ -222,20 +180,8 @@ mod tests {
                 2,
                 1,
             ),
-            (
-                "src/pay.ts",
-                "import Stripe from 'stripe'",
-                "imports a server-only package",
-                1,
-                15,
-            ),
-            (
-                "src/s3.ts",
-                "import { S3 } from '@aws-sdk/client-s3'",
-                "imports a server-only package",
-                1,
-                15,
-            ),
+            ("src/pay.ts", "import Stripe from 'stripe'", "imports a server-only package", 1, 15),
+            ("src/s3.ts", "import { S3 } from '@aws-sdk/client-s3'", "imports a server-only package", 1, 15),
             (
                 "webpack://app/./pages/api/hello.js",
                 "export default (req, res) => res.json({ k: process.env.API_KEY })",
@@ -243,21 +189,11 @@ mod tests {
                 1,
                 1,
             ),
-            (
-                "../netlify/functions/f.js",
-                "exports.handler = async () => ({})",
-                "a server route or function",
-                1,
-                1,
-            ),
+            ("../netlify/functions/f.js", "exports.handler = async () => ({})", "a server route or function", 1, 1),
         ];
         for (source, content, why, line, column) in cases {
             let got = one(source, content).unwrap_or_else(|| panic!("{source}: no evidence"));
-            assert_eq!(
-                (got.why, got.line, got.column),
-                (why, line, column),
-                "{source}"
-            );
+            assert_eq!((got.why, got.line, got.column), (why, line, column), "{source}");
             assert_eq!(got.source, source);
         }
     }
@@ -268,44 +204,24 @@ mod tests {
             ("node_modules/pg/lib/index.js", "const net = require('net')"),
             ("webpack://app/webpack/runtime/define", "require('fs')"),
             ("src/main.ts", "const fs = 'fs'; import x from './fs'"),
-            (
-                "src/main.ts",
-                "if (process.env.NODE_ENV !== 'production') log()",
-            ),
-            (
-                "pages/api/hello.js",
-                "export default () => process.env.NODE_ENV",
-            ),
-            (
-                "src/r.tsx",
-                "export async function loader() {\n".to_string().leak() as &str,
-            ),
+            ("src/main.ts", "if (process.env.NODE_ENV !== 'production') log()"),
+            ("pages/api/hello.js", "export default () => process.env.NODE_ENV"),
+            ("src/r.tsx", "export async function loader() {\n".to_string().leak() as &str),
             ("src/useServer.ts", "const s = 'use server mode'"),
         ];
         for (source, content) in quiet {
             assert_eq!(one(source, content), None, "{source}: {content}");
         }
         // server data access far beyond the loader's line is not its body
-        let far = format!(
-            "export function loader() {{\n{}process.env.X",
-            "x ".repeat(DATA_REACH / 2 + 5)
-        );
+        let far = format!("export function loader() {{\n{}process.env.X", "x ".repeat(DATA_REACH / 2 + 5));
         assert_eq!(one("src/r.ts", &far), None);
-        let near = format!(
-            "export function loader() {{\n{}process.env.X",
-            "x ".repeat(DATA_REACH / 2 - 5)
-        );
+        let near = format!("export function loader() {{\n{}process.env.X", "x ".repeat(DATA_REACH / 2 - 5));
         assert!(one("src/r.ts", &near).is_some());
     }
 
     #[test]
     fn the_first_server_source_is_reported() {
-        let sources = [
-            Some("src/a.ts".to_string()),
-            None,
-            Some("src/b.ts".to_string()),
-            Some("src/c.ts".to_string()),
-        ];
+        let sources = [Some("src/a.ts".to_string()), None, Some("src/b.ts".to_string()), Some("src/c.ts".to_string())];
         let contents = [
             Some("let a = 1".to_string()),
             Some("require('fs')".to_string()),
@@ -315,9 +231,6 @@ mod tests {
         let got = evidence(&sources, &contents).expect("evidence");
         // the unnamed second source is first-party too (its name is empty)
         assert_eq!(got.source, "");
-        assert_eq!(
-            evidence(&sources[2..], &contents[2..]).map(|e| e.source),
-            Some("src/b.ts".to_string())
-        );
+        assert_eq!(evidence(&sources[2..], &contents[2..]).map(|e| e.source), Some("src/b.ts".to_string()));
     }
 }

@@ -37,26 +37,18 @@ struct JsOptions {
 }
 
 fn serializer() -> serde_wasm_bindgen::Serializer {
-    serde_wasm_bindgen::Serializer::new()
-        .serialize_missing_as_null(true)
-        .serialize_maps_as_objects(true)
+    serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true)
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serializer())
-        .map_err(|e| JsError::new(&format!("secretgate: cannot return the report: {e}")))
+    value.serialize(&serializer()).map_err(|e| JsError::new(&format!("secretgate: cannot return the report: {e}")))
 }
 
-fn from_js<T: for<'de> Deserialize<'de> + Default>(
-    value: JsValue,
-    what: &str,
-) -> Result<T, JsError> {
+fn from_js<T: for<'de> Deserialize<'de> + Default>(value: JsValue, what: &str) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| JsError::new(&format!("secretgate: invalid {what}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("secretgate: invalid {what}: {e}")))
 }
 
 /// A scanner holding its configuration (known env values, rule overrides) across files.
@@ -74,9 +66,7 @@ impl WasmScanner {
         let mut rule_overrides = HashMap::new();
         for (id, level) in js.rules {
             if crate::rules::by_id(&id).is_none() {
-                return Err(JsError::new(&format!(
-                    "secretgate: unknown rule id `{id}` in `rules`"
-                )));
+                return Err(JsError::new(&format!("secretgate: unknown rule id `{id}` in `rules`")));
             }
             let sev = match level.as_str() {
                 "off" => None,
@@ -89,18 +79,9 @@ impl WasmScanner {
         let known_values = js
             .known_secrets
             .into_iter()
-            .map(|k| KnownValue {
-                name: k.name,
-                value: k.value,
-                secret: k.secret.unwrap_or(true),
-            })
+            .map(|k| KnownValue { name: k.name, value: k.value, secret: k.secret.unwrap_or(true) })
             .collect();
-        Ok(WasmScanner {
-            inner: Scanner::new(Config {
-                known_values,
-                rule_overrides,
-            }),
-        })
+        Ok(WasmScanner { inner: Scanner::new(Config { known_values, rule_overrides }) })
     }
 
     /// Scans one file's bytes. `options`: `{ file, kind?, sourceMap?, showSecrets? }`.
@@ -109,9 +90,7 @@ impl WasmScanner {
         let kind = match js.kind.as_deref() {
             None => None,
             Some(k) => Some(FileKind::parse(k).ok_or_else(|| {
-                JsError::new(&format!(
-                    "secretgate: unknown kind `{k}` (js, html, json, css, sourcemap, text)"
-                ))
+                JsError::new(&format!("secretgate: unknown kind `{k}` (js, html, json, css, sourcemap, text)"))
             })?),
         };
         let opts = Options {

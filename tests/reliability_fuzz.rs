@@ -5,11 +5,7 @@
 use secretgate::{scan, Config, FileKind, KnownValue, Options, Scanner};
 
 fn opts(file: &str, kind: Option<FileKind>) -> Options {
-    Options {
-        file: file.into(),
-        kind,
-        ..Default::default()
-    }
+    Options { file: file.into(), kind, ..Default::default() }
 }
 
 /// scan_js, scanner_config: the JS fast path stepped past the end after a trailing backslash
@@ -17,33 +13,15 @@ fn opts(file: &str, kind: Option<FileKind>) -> Options {
 /// the .wasm. Found by both targets within seconds.
 #[test]
 fn trailing_backslash_in_javascript() {
-    for input in [
-        &b"\\"[..],
-        b"a\\",
-        b"x = '\\",
-        b"`\\",
-        b"a\\\\\\",
-        b"\\u",
-        b"\\x4",
-        b"\\u{",
-        b"\\u00",
-    ] {
+    for input in [&b"\\"[..], b"a\\", b"x = '\\", b"`\\", b"a\\\\\\", b"\\u", b"\\x4", b"\\u{", b"\\u00"] {
         for file in ["f.js", "f.ts", "f.tsx", "f.html"] {
             let r = scan(input, &opts(file, None));
-            assert!(
-                r.findings.is_empty(),
-                "{file}: {:?}",
-                String::from_utf8_lossy(input)
-            );
+            assert!(r.findings.is_empty(), "{file}: {:?}", String::from_utf8_lossy(input));
         }
     }
     // The same through a configured scanner (the scanner_config target's path).
     let s = Scanner::new(Config {
-        known_values: vec![KnownValue {
-            name: "K".into(),
-            value: "abcdefgh12345678".into(),
-            secret: true,
-        }],
+        known_values: vec![KnownValue { name: "K".into(), value: "abcdefgh12345678".into(), secret: true }],
         ..Default::default()
     });
     s.scan(b"n\na\x0c\\", &opts("f.js", Some(FileKind::Js)));
@@ -53,49 +31,15 @@ fn trailing_backslash_in_javascript() {
 #[test]
 fn truncated_constructs_every_kind() {
     let cuts: &[&[u8]] = &[
-        b"\"",
-        b"'",
-        b"`",
-        b"`${",
-        b"/*",
-        b"//",
-        b"/[",
-        b"<",
-        b"<script>",
-        b"<script",
-        b"</",
-        b"{\"a\":\"",
-        b"{\"a\":\"\\u12",
-        b"[",
-        b"{",
-        b"\xEF\xBB\xBF",
-        b"\xFF\xFE",
-        b"\xFE\xFF\x00",
-        b"\xFF",
-        b"\x00",
-        b"-----BEGIN PRIVATE KEY-----",
-        b"eyJ",
-        b"://a:",
+        b"\"", b"'", b"`", b"`${", b"/*", b"//", b"/[", b"<", b"<script>", b"<script", b"</", b"{\"a\":\"", b"{\"a\":\"\\u12",
+        b"[", b"{", b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF\x00", b"\xFF", b"\x00", b"-----BEGIN PRIVATE KEY-----", b"eyJ", b"://a:",
     ];
     for cut in cuts {
-        for kind in [
-            FileKind::Js,
-            FileKind::Html,
-            FileKind::Json,
-            FileKind::Css,
-            FileKind::SourceMap,
-            FileKind::Text,
-        ] {
+        for kind in [FileKind::Js, FileKind::Html, FileKind::Json, FileKind::Css, FileKind::SourceMap, FileKind::Text] {
             scan(cut, &opts("f", Some(kind)));
         }
         let map = String::from_utf8_lossy(cut).into_owned();
-        scan(
-            b"a = 1;\nb = 2;",
-            &Options {
-                source_map: Some(map),
-                ..opts("f.js", Some(FileKind::Js))
-            },
-        );
+        scan(b"a = 1;\nb = 2;", &Options { source_map: Some(map), ..opts("f.js", Some(FileKind::Js)) });
     }
 }
 
@@ -109,32 +53,11 @@ fn truncated_constructs_every_kind() {
 #[test]
 fn jsx_namespaced_member_element_name() {
     let commented = "const db < ostgres://admin:lHP)))\n\n\nDuptzHxxxxxx.cts";
-    for input in [
-        "<a:b.c/>",
-        "x = <a:b.c />;",
-        "<a:b.c></a:b.c>",
-        "<a:b.c.d>x</a:b.c.d>",
-        "< a /* c */ : b\n.c>",
-        commented,
-    ] {
+    for input in ["<a:b.c/>", "x = <a:b.c />;", "<a:b.c></a:b.c>", "<a:b.c.d>x</a:b.c.d>", "< a /* c */ : b\n.c>", commented] {
         for file in ["f.js", "f.jsx", "f.tsx"] {
-            scan(
-                input.as_bytes(),
-                &Options {
-                    file: file.into(),
-                    always_parse: true,
-                    ..Default::default()
-                },
-            );
+            scan(input.as_bytes(), &Options { file: file.into(), always_parse: true, ..Default::default() });
         }
         let page = format!("<script>{input}</script>");
-        scan(
-            page.as_bytes(),
-            &Options {
-                file: "f.html".into(),
-                always_parse: true,
-                ..Default::default()
-            },
-        );
+        scan(page.as_bytes(), &Options { file: "f.html".into(), always_parse: true, ..Default::default() });
     }
 }

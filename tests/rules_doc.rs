@@ -28,39 +28,22 @@ fn severity(s: Severity) -> &'static str {
 fn how(r: &Rule) -> String {
     let mut parts = Vec::new();
     if r.pattern.is_empty() {
-        parts.push(
-            "reported when another rule's check recognises the value (see the rule's text)"
-                .to_string(),
-        );
+        parts.push("reported when another rule's check recognises the value (see the rule's text)".to_string());
     } else if !r.prefixes.is_empty() && !r.prefixes[0].is_empty() {
-        let shown: Vec<String> = r
-            .prefixes
-            .iter()
-            .take(4)
-            .map(|p| format!("`{}`", p.replace('\n', "\\n")))
-            .collect();
+        let shown: Vec<String> = r.prefixes.iter().take(4).map(|p| format!("`{}`", p.replace('\n', "\\n"))).collect();
         parts.push(format!("starts with {}", shown.join(", ")));
     }
     if let (Some(ctx), false) = (r.context, r.pattern.is_empty()) {
-        parts.push(format!(
-            "only when the value is named like `{}` (a shape alone is not enough)",
-            ctx.replace('|', "\\|")
-        ));
+        parts.push(format!("only when the value is named like `{}` (a shape alone is not enough)", ctx.replace('|', "\\|")));
     }
     let check = match r.validator {
         Validator::None => None,
         Validator::Crc32Base62 => Some("CRC32 checksum verified"),
-        Validator::Jwt => {
-            Some("JWT decoded: claims decide the rule, an expired `exp` lowers it to a warning")
-        }
+        Validator::Jwt => Some("JWT decoded: claims decide the rule, an expired `exp` lowers it to a warning"),
         Validator::Pem => Some("PEM structure checked (base64 body, DER/OpenSSH/OpenPGP start)"),
         Validator::DiscordId => Some("first part must decode to a numeric Discord id"),
-        Validator::UrlCredentials => {
-            Some("password must not be a placeholder or documentation host")
-        }
-        Validator::BasicAuth => {
-            Some("base64 decoded (at most two layers) to `user:password` with a real password")
-        }
+        Validator::UrlCredentials => Some("password must not be a placeholder or documentation host"),
+        Validator::BasicAuth => Some("base64 decoded (at most two layers) to `user:password` with a real password"),
         Validator::StripeKey => Some("Paystack and Clerk keys with the same prefix are told apart"),
         Validator::GoogleApiKey => Some("the name decides Gemini (secret) or Maps (publishable)"),
         Validator::Base64Json => Some("body must decode to a JSON object"),
@@ -72,10 +55,7 @@ fn how(r: &Rule) -> String {
         parts.push(c.to_string());
     }
     if r.min_randomness > 0.0 && !r.pattern.is_empty() {
-        parts.push(format!(
-            "randomness at least {:.0}% of a random string's",
-            r.min_randomness * 100.0
-        ));
+        parts.push(format!("randomness at least {:.0}% of a random string's", r.min_randomness * 100.0));
     }
     parts.join("; ")
 }
@@ -104,14 +84,7 @@ fn render() -> String {
     out.push('\n');
     for r in all {
         let _ = writeln!(out, "## {}\n", r.id);
-        let _ = writeln!(
-            out,
-            "**{}** ({}) · kind: {} · severity: {}\n",
-            r.title,
-            r.provider,
-            kind(r.kind),
-            severity(r.severity)
-        );
+        let _ = writeln!(out, "**{}** ({}) · kind: {} · severity: {}\n", r.title, r.provider, kind(r.kind), severity(r.severity));
         let how = how(r);
         if !how.is_empty() {
             let _ = writeln!(out, "- **Detected:** {how}.");
@@ -141,15 +114,7 @@ fn rules_doc_is_current() {
 fn every_rule_has_an_entry_and_text() {
     let doc = render();
     for r in rules::all() {
-        assert!(
-            doc.contains(&format!("\n## {}\n", r.id)),
-            "{} has no entry",
-            r.id
-        );
-        assert!(
-            r.allows.len() > 20 && r.remedy.len() > 10,
-            "{} needs allows and remedy text",
-            r.id
-        );
+        assert!(doc.contains(&format!("\n## {}\n", r.id)), "{} has no entry", r.id);
+        assert!(r.allows.len() > 20 && r.remedy.len() > 10, "{} needs allows and remedy text", r.id);
     }
 }

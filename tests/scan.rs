@@ -16,9 +16,7 @@ impl Rng {
     }
     fn pick(&mut self, alphabet: &str, n: usize) -> String {
         let a = alphabet.as_bytes();
-        (0..n)
-            .map(|_| a[(self.next() % a.len() as u64) as usize] as char)
-            .collect()
+        (0..n).map(|_| a[(self.next() % a.len() as u64) as usize] as char).collect()
     }
 }
 
@@ -37,19 +35,11 @@ fn github_token(rng: &mut Rng) -> String {
 
 fn jwt(payload: &str, rng: &mut Rng) -> String {
     let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-    format!(
-        "{}.{}.{}",
-        e(r#"{"alg":"HS256","typ":"JWT"}"#),
-        e(payload),
-        rng.pick(B62, 43)
-    )
+    format!("{}.{}.{}", e(r#"{"alg":"HS256","typ":"JWT"}"#), e(payload), rng.pick(B62, 43))
 }
 
 fn opts(file: &str) -> Options {
-    Options {
-        file: file.into(),
-        ..Options::default()
-    }
+    Options { file: file.into(), ..Options::default() }
 }
 
 /// 1-based line and UTF-16 column of byte `at` in `src`, computed independently of the crate.
@@ -62,35 +52,16 @@ fn position(src: &str, at: usize) -> (u32, u32) {
 }
 
 fn assert_found(report: &Report, src: &str, rule: &str, key: &str) {
-    let at = src
-        .find(key)
-        .unwrap_or_else(|| panic!("{rule}: key not in source"));
+    let at = src.find(key).unwrap_or_else(|| panic!("{rule}: key not in source"));
     let f = report
         .findings
         .iter()
         .find(|f| f.rule_id == rule && f.start == at)
-        .unwrap_or_else(|| {
-            panic!(
-                "{rule} not found at byte {at}; got {:?}",
-                report
-                    .findings
-                    .iter()
-                    .map(|f| (&f.rule_id, f.start))
-                    .collect::<Vec<_>>()
-            )
-        });
+        .unwrap_or_else(|| panic!("{rule} not found at byte {at}; got {:?}", report.findings.iter().map(|f| (&f.rule_id, f.start)).collect::<Vec<_>>()));
     assert_eq!(&src[f.start..f.end], key, "{rule}: span");
     assert_eq!((f.line, f.column), position(src, at), "{rule}: line/column");
-    assert_eq!(
-        (f.end_line, f.end_column),
-        position(src, at + key.len()),
-        "{rule}: end"
-    );
-    assert!(
-        !f.secret.contains(&key[key.len() - 6..]),
-        "{rule}: secret not redacted: {}",
-        f.secret
-    );
+    assert_eq!((f.end_line, f.end_column), position(src, at + key.len()), "{rule}: end");
+    assert!(!f.secret.contains(&key[key.len() - 6..]), "{rule}: secret not redacted: {}", f.secret);
 }
 
 #[test]
@@ -99,19 +70,11 @@ fn planted_keys_in_a_minified_bundle_have_exact_positions() {
     let stripe = format!("sk_live_{}", rng.pick(B62, 24));
     let gh = github_token(&mut rng);
     let openai = format!("sk-proj-{}T3BlbkFJ{}", rng.pick(B62, 40), rng.pick(B62, 40));
-    let slack = format!(
-        "xoxb-{}-{}-{}",
-        rng.pick("0123456789", 12),
-        rng.pick("0123456789", 13),
-        rng.pick(B62, 24)
-    );
+    let slack = format!("xoxb-{}-{}-{}", rng.pick("0123456789", 12), rng.pick("0123456789", 13), rng.pick(B62, 24));
     let sendgrid = format!("SG.{}.{}", rng.pick(B62, 22), rng.pick(B62, 43));
     let aws_id = format!("AKIA{}", rng.pick("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
     let aws_secret = rng.pick(B62, 40);
-    let service = jwt(
-        r#"{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":4000000000}"#,
-        &mut rng,
-    );
+    let service = jwt(r#"{"iss":"supabase","ref":"abcdefghijklmnopqrst","role":"service_role","iat":1700000000,"exp":4000000000}"#, &mut rng);
     let src = format!(
         "!function(){{\"use strict\";var e=window,t={{a:1}};function n(e){{return e+1}}\n\
          const r=new Stripe(\"{stripe}\"),o={{headers:{{Authorization:\"token {gh}\"}}}};fetch(\"/x\",o);\
@@ -129,17 +92,9 @@ fn planted_keys_in_a_minified_bundle_have_exact_positions() {
     assert_found(&report, &src, "aws-access-key-id", &aws_id);
     assert_found(&report, &src, "aws-secret-access-key", &aws_secret);
     assert_found(&report, &src, "supabase-service-role-key", &service);
-    let stripe_f = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "stripe-secret-key")
-        .unwrap();
+    let stripe_f = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").unwrap();
     assert_eq!(stripe_f.call.as_deref(), Some("new Stripe"));
-    let gh_f = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "github-token")
-        .unwrap();
+    let gh_f = report.findings.iter().find(|f| f.rule_id == "github-token").unwrap();
     assert_eq!(gh_f.context.as_deref(), Some("headers.Authorization"));
 }
 
@@ -147,18 +102,13 @@ fn planted_keys_in_a_minified_bundle_have_exact_positions() {
 fn utf16_columns_and_byte_offsets_both_point_at_the_secret() {
     let mut rng = Rng(77);
     let key = format!("sk_live_{}", rng.pick(B62, 24));
-    let src = format!(
-        "const t=\"Конфигурация 😀 — ключ\";\nconst s = {{ label: \"€ 😀😀\", key: \"{key}\" }};\n"
-    );
+    let src = format!("const t=\"Конфигурация 😀 — ключ\";\nconst s = {{ label: \"€ 😀😀\", key: \"{key}\" }};\n");
     let report = scan(src.as_bytes(), &opts("a.js"));
     let f = &report.findings[0];
     assert_eq!(&src[f.start..f.end], key);
     let line2: Vec<u16> = src.lines().nth(1).unwrap().encode_utf16().collect();
     let col0 = (f.column - 1) as usize;
-    assert_eq!(
-        String::from_utf16(&line2[col0..col0 + key.len()]).unwrap(),
-        key
-    );
+    assert_eq!(String::from_utf16(&line2[col0..col0 + key.len()]).unwrap(), key);
     assert_eq!(f.line, 2);
 }
 
@@ -168,11 +118,7 @@ fn unparseable_javascript_is_scanned_as_text_with_a_note() {
     let key = format!("sk_live_{}", rng.pick(B62, 24));
     let src = format!("const a = {{ stripe: \"{key}\" ;;; }} ) function (");
     let report = scan(src.as_bytes(), &opts("broken.js"));
-    assert!(
-        report.notes.iter().any(|n| n.code == "parse-fallback"),
-        "{:?}",
-        report.notes
-    );
+    assert!(report.notes.iter().any(|n| n.code == "parse-fallback"), "{:?}", report.notes);
     assert_found(&report, &src, "stripe-secret-key", &key);
 }
 
@@ -181,17 +127,9 @@ fn concatenated_halves_are_joined() {
     let mut rng = Rng(5);
     let key = format!("sk_live_{}", rng.pick(B62, 24));
     let (a, b) = key.split_at(14);
-    for src in [
-        format!("var k=\"{a}\"+\"{b}\";"),
-        format!("var k='{a}'.concat('{b}');"),
-        format!("var k=`{a}`+'{b}'+x;"),
-    ] {
+    for src in [format!("var k=\"{a}\"+\"{b}\";"), format!("var k='{a}'.concat('{b}');"), format!("var k=`{a}`+'{b}'+x;")] {
         let report = scan(src.as_bytes(), &opts("c.js"));
-        let f = report
-            .findings
-            .iter()
-            .find(|f| f.rule_id == "stripe-secret-key")
-            .unwrap_or_else(|| panic!("not joined: {src}"));
+        let f = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").unwrap_or_else(|| panic!("not joined: {src}"));
         assert_eq!(f.start, src.find(a).unwrap());
         assert_eq!(f.end, src.find(b).unwrap() + b.len());
     }
@@ -203,45 +141,17 @@ fn deep_nesting_falls_back_to_text_and_still_finds_the_key() {
     let key = format!("sk_live_{}", rng.pick(B62, 24));
     let n = 100_000;
     let cases = [
-        (
-            "brackets",
-            format!("x={}1{};var k=\"{key}\";", "[".repeat(n), "]".repeat(n)),
-        ),
-        (
-            "objects",
-            format!("x={}1{};var k=\"{key}\";", "{a:".repeat(n), "}".repeat(n)),
-        ),
-        (
-            "parens",
-            format!("x={}1{};var k=\"{key}\";", "(".repeat(n), ")".repeat(n)),
-        ),
-        (
-            "plus chain",
-            format!("x=\"a\"{};var k=\"{key}\";", "+\"a\"".repeat(20_000)),
-        ),
-        (
-            "ternaries",
-            format!("x={}0;var k=\"{key}\";", "a?b:".repeat(n)),
-        ),
-        (
-            "templates",
-            format!("x={}1{};var k=\"{key}\";", "`${".repeat(n), "}`".repeat(n)),
-        ),
+        ("brackets", format!("x={}1{};var k=\"{key}\";", "[".repeat(n), "]".repeat(n))),
+        ("objects", format!("x={}1{};var k=\"{key}\";", "{a:".repeat(n), "}".repeat(n))),
+        ("parens", format!("x={}1{};var k=\"{key}\";", "(".repeat(n), ")".repeat(n))),
+        ("plus chain", format!("x=\"a\"{};var k=\"{key}\";", "+\"a\"".repeat(20_000))),
+        ("ternaries", format!("x={}0;var k=\"{key}\";", "a?b:".repeat(n))),
+        ("templates", format!("x={}1{};var k=\"{key}\";", "`${".repeat(n), "}`".repeat(n))),
     ];
     for (label, src) in cases {
         let report = scan(src.as_bytes(), &opts("deep.js"));
-        assert!(
-            report.notes.iter().any(|n| n.code == "too-deep"),
-            "{label}: {:?}",
-            report.notes
-        );
-        assert!(
-            report
-                .findings
-                .iter()
-                .any(|f| f.rule_id == "stripe-secret-key"),
-            "{label}: key lost"
-        );
+        assert!(report.notes.iter().any(|n| n.code == "too-deep"), "{label}: {:?}", report.notes);
+        assert!(report.findings.iter().any(|f| f.rule_id == "stripe-secret-key"), "{label}: key lost");
     }
 }
 
@@ -261,41 +171,16 @@ fn source_map_gives_original_location_and_honours_ignore_comments() {
     b.add_raw(0, col2, 4, 17, Some(src_id), None, false);
     let mut map = Vec::new();
     b.into_sourcemap().to_writer(&mut map).unwrap();
-    let report = scan(
-        bundle.as_bytes(),
-        &Options {
-            file: "bundle.js".into(),
-            source_map: Some(String::from_utf8(map).unwrap()),
-            ..Options::default()
-        },
-    );
-    let f = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "stripe-secret-key")
-        .unwrap();
+    let report = scan(bundle.as_bytes(), &Options { file: "bundle.js".into(), source_map: Some(String::from_utf8(map).unwrap()), ..Options::default() });
+    let f = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").unwrap();
     let o = f.original.as_ref().expect("original");
     assert_eq!((o.file.as_str(), o.line), ("../src/config.js", 3));
     assert!(f.suppressed.is_none());
-    let r = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "stripe-restricted-key")
-        .unwrap();
-    assert_eq!(
-        r.suppressed.as_ref().map(|s| s.reason.as_str()),
-        Some("test fixture")
-    );
+    let r = report.findings.iter().find(|f| f.rule_id == "stripe-restricted-key").unwrap();
+    assert_eq!(r.suppressed.as_ref().map(|s| s.reason.as_str()), Some("test fixture"));
 
     // A broken map degrades to bundle locations with a note.
-    let report = scan(
-        bundle.as_bytes(),
-        &Options {
-            file: "bundle.js".into(),
-            source_map: Some("{not json".into()),
-            ..Options::default()
-        },
-    );
+    let report = scan(bundle.as_bytes(), &Options { file: "bundle.js".into(), source_map: Some("{not json".into()), ..Options::default() });
     assert!(report.notes.iter().any(|n| n.code == "sourcemap-invalid"));
     assert!(report.findings.iter().all(|f| f.original.is_none()));
     assert_eq!(report.findings.len(), 2);
@@ -310,11 +195,7 @@ fn map_files_scan_each_source_content() {
     let text = map.to_string();
     let report = scan(text.as_bytes(), &opts("dist/app.js.map"));
     assert_eq!(report.kind, "sourcemap");
-    let f = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "stripe-secret-key")
-        .expect("found in sourcesContent");
+    let f = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").expect("found in sourcesContent");
     let o = f.original.as_ref().unwrap();
     assert_eq!((o.file.as_str(), o.line, o.column), ("src/other.js", 2, 20));
     assert_eq!(&text[f.start..f.end], key);
@@ -329,11 +210,7 @@ fn html_inline_scripts_and_attributes() {
     let report = scan(page.as_bytes(), &opts("index.html"));
     assert_found(&report, &page, "stripe-secret-key", &key);
     assert_found(&report, &page, "github-token", &gh);
-    let n = report
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "stripe-secret-key")
-        .count();
+    let n = report.findings.iter().filter(|f| f.rule_id == "stripe-secret-key").count();
     assert_eq!(n, 2, "the inline script and the handler");
 }
 
@@ -341,14 +218,9 @@ fn html_inline_scripts_and_attributes() {
 fn json_values_carry_their_key() {
     let mut rng = Rng(51);
     let secret = rng.pick(B62, 32);
-    let json =
-        format!("{{\n  \"name\": \"app\",\n  \"oauth\": {{ \"client_secret\": \"{secret}\" }}\n}}");
+    let json = format!("{{\n  \"name\": \"app\",\n  \"oauth\": {{ \"client_secret\": \"{secret}\" }}\n}}");
     let report = scan(json.as_bytes(), &opts("config.json"));
-    let f = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "generic-secret")
-        .expect("generic secret");
+    let f = report.findings.iter().find(|f| f.rule_id == "generic-secret").expect("generic secret");
     assert_eq!(f.context.as_deref(), Some("client_secret"));
     assert_eq!(&json[f.start..f.end], secret);
 }
@@ -356,98 +228,42 @@ fn json_values_carry_their_key() {
 #[test]
 fn known_env_values_are_found_plain_base64_and_url_encoded() {
     let mut rng = Rng(61);
-    let value = format!(
-        "{}/{}+{}",
-        rng.pick(B62, 10),
-        rng.pick(B62, 10),
-        rng.pick(B62, 6)
-    );
+    let value = format!("{}/{}+{}", rng.pick(B62, 10), rng.pick(B62, 10), rng.pick(B62, 6));
     let stripe = format!("sk_live_{}", rng.pick(B62, 24));
     let scanner = Scanner::new(Config {
         known_values: vec![
-            KnownValue {
-                name: "INTERNAL_TOKEN".into(),
-                value: value.clone(),
-                secret: true,
-            },
-            KnownValue {
-                name: "VITE_STRIPE_SECRET_KEY".into(),
-                value: stripe.clone(),
-                secret: false,
-            },
-            KnownValue {
-                name: "SHORT".into(),
-                value: "abc".into(),
-                secret: true,
-            },
+            KnownValue { name: "INTERNAL_TOKEN".into(), value: value.clone(), secret: true },
+            KnownValue { name: "VITE_STRIPE_SECRET_KEY".into(), value: stripe.clone(), secret: false },
+            KnownValue { name: "SHORT".into(), value: "abc".into(), secret: true },
         ],
         ..Config::default()
     });
     let b64 = base64::engine::general_purpose::STANDARD.encode(&value);
     let url = value.replace('/', "%2F").replace('+', "%2B");
-    let src =
-        format!("a(\"{value}\");b(\"{b64}\");c(\"https://x/?t={url}\");d(\"{stripe}\");e(\"abc\")");
+    let src = format!("a(\"{value}\");b(\"{b64}\");c(\"https://x/?t={url}\");d(\"{stripe}\");e(\"abc\")");
     let report = scanner.scan(src.as_bytes(), &opts("env.js"));
-    let env: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == "env-value")
-        .collect();
-    assert_eq!(
-        env.len(),
-        3,
-        "{:?}",
-        report
-            .findings
-            .iter()
-            .map(|f| (&f.rule_id, f.start))
-            .collect::<Vec<_>>()
-    );
-    assert!(env
-        .iter()
-        .all(|f| f.env_var.as_deref() == Some("INTERNAL_TOKEN")));
-    let s = report
-        .findings
-        .iter()
-        .find(|f| f.rule_id == "stripe-secret-key")
-        .unwrap();
+    let env: Vec<_> = report.findings.iter().filter(|f| f.rule_id == "env-value").collect();
+    assert_eq!(env.len(), 3, "{:?}", report.findings.iter().map(|f| (&f.rule_id, f.start)).collect::<Vec<_>>());
+    assert!(env.iter().all(|f| f.env_var.as_deref() == Some("INTERNAL_TOKEN")));
+    let s = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").unwrap();
     assert_eq!(s.env_var.as_deref(), Some("VITE_STRIPE_SECRET_KEY"));
 }
 
 #[test]
 fn no_output_holds_a_whole_secret() {
     let mut rng = Rng(71);
-    let keys = [
-        format!("sk_live_{}", rng.pick(B62, 24)),
-        github_token(&mut rng),
-        rng.pick(B62, 32),
-    ];
-    let src = format!(
-        "const a=\"{}\",b=\"{}\";const clientSecret=\"{}\";",
-        keys[0], keys[1], keys[2]
-    );
+    let keys = [format!("sk_live_{}", rng.pick(B62, 24)), github_token(&mut rng), rng.pick(B62, 32)];
+    let src = format!("const a=\"{}\",b=\"{}\";const clientSecret=\"{}\";", keys[0], keys[1], keys[2]);
     let report = scan(src.as_bytes(), &opts("r.js"));
     assert_eq!(report.findings.len(), 3);
     let json = serde_json::to_string(&report).unwrap();
     for k in &keys {
         assert!(!json.contains(k.as_str()), "a whole secret in the report");
-        assert!(
-            !json.contains(&k[4..k.len() - 2]),
-            "most of a secret in the report"
-        );
+        assert!(!json.contains(&k[4..k.len() - 2]), "most of a secret in the report");
     }
     // Only on request.
-    let shown = scan(
-        src.as_bytes(),
-        &Options {
-            file: "r.js".into(),
-            show_secrets: true,
-            ..Options::default()
-        },
-    );
-    assert!(serde_json::to_string(&shown)
-        .unwrap()
-        .contains(keys[0].as_str()));
+    let shown = scan(src.as_bytes(), &Options { file: "r.js".into(), show_secrets: true, ..Options::default() });
+    assert!(serde_json::to_string(&shown).unwrap().contains(keys[0].as_str()));
 }
 
 #[test]
@@ -462,44 +278,20 @@ fn text_files_and_odd_encodings() {
     bytes.extend(format!("var k=\"{key}\";").bytes());
     let report = scan(&bytes, &opts("bad.js"));
     assert!(report.notes.iter().any(|n| n.code == "invalid-utf8"));
-    assert!(report
-        .findings
-        .iter()
-        .any(|f| f.rule_id == "stripe-secret-key"));
+    assert!(report.findings.iter().any(|f| f.rule_id == "stripe-secret-key"));
     // UTF-16 LE with a BOM.
     let mut utf16 = vec![0xFF, 0xFE];
     for u in format!("k=\"{key}\"").encode_utf16() {
         utf16.extend(u.to_le_bytes());
     }
-    let report = scan(
-        &utf16,
-        &Options {
-            file: "w.txt".into(),
-            kind: Some(FileKind::Text),
-            ..Options::default()
-        },
-    );
-    assert!(report
-        .findings
-        .iter()
-        .any(|f| f.rule_id == "stripe-secret-key"));
+    let report = scan(&utf16, &Options { file: "w.txt".into(), kind: Some(FileKind::Text), ..Options::default() });
+    assert!(report.findings.iter().any(|f| f.rule_id == "stripe-secret-key"));
 }
 
 #[test]
 fn empty_and_garbage_inputs_never_panic() {
-    for input in [
-        &b""[..],
-        b"\0\0\0",
-        b"{",
-        b"\"",
-        b"`${",
-        b"/*",
-        b"<script>",
-        b"-----BEGIN RSA PRIVATE KEY-----",
-    ] {
-        for file in [
-            "a.js", "a.html", "a.json", "a.css", "a.map", "a.txt", "a.ts",
-        ] {
+    for input in [&b""[..], b"\0\0\0", b"{", b"\"", b"`${", b"/*", b"<script>", b"-----BEGIN RSA PRIVATE KEY-----"] {
+        for file in ["a.js", "a.html", "a.json", "a.css", "a.map", "a.txt", "a.ts"] {
             let _ = scan(input, &opts(file));
         }
     }
@@ -514,10 +306,6 @@ fn too_large_to_parse_is_scanned_as_text() {
     let filler = "function f(a){return a+1}\n".repeat(secretgate::MAX_PARSE_BYTES / 26 + 1);
     let src = format!("{filler}const k = \"{stripe}\";\n");
     let report = scan(src.as_bytes(), &opts("big.js"));
-    assert!(
-        report.notes.iter().any(|n| n.code == "too-large-to-parse"),
-        "{:?}",
-        report.notes
-    );
+    assert!(report.notes.iter().any(|n| n.code == "too-large-to-parse"), "{:?}", report.notes);
     assert_found(&report, &src, "stripe-secret-key", &stripe);
 }

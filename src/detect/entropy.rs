@@ -88,15 +88,8 @@ pub fn looks_like_words(s: &[u8]) -> bool {
         return false;
     }
     // snake_case, kebab-case or dotted words: every part alphabetic, none all-caps noise.
-    let parts: Vec<&[u8]> = s
-        .split(|b| matches!(b, b'_' | b'-' | b'.' | b' '))
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_alphabetic))
-    {
+    let parts: Vec<&[u8]> = s.split(|b| matches!(b, b'_' | b'-' | b'.' | b' ')).filter(|p| !p.is_empty()).collect();
+    if parts.len() >= 2 && parts.iter().all(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_alphabetic)) {
         return true;
     }
     // The longest run of lowercase letters, and how many vowels the letters have.
@@ -134,55 +127,20 @@ pub fn looks_like_words(s: &[u8]) -> bool {
         return true;
     }
     let digits = s.iter().filter(|b| b.is_ascii_digit()).count();
-    let vowels = s
-        .iter()
-        .filter(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u'))
-        .count();
+    let vowels = s.iter().filter(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u')).count();
     let vowel_share = vowels as f64 / letters as f64;
     // Random base62 rarely has a lowercase run of 8, and has about 19% vowels among letters.
-    (longest >= 8 && digits * 4 < s.len())
-        || (vowel_share > 0.34 && digits == 0 && letters * 10 >= s.len() * 9)
+    (longest >= 8 && digits * 4 < s.len()) || (vowel_share > 0.34 && digits == 0 && letters * 10 >= s.len() * 9)
 }
 
 /// Placeholders and documentation examples: never reported, whatever the rule.
 pub fn is_placeholder(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     const WORDS: &[&str] = &[
-        "example",
-        "your_",
-        "your-",
-        "yourkey",
-        "yourtoken",
-        "placeholder",
-        "dummy",
-        "sample",
-        "redacted",
-        "insert",
-        "changeme",
-        "change_me",
-        "replace",
-        "xxxx",
-        "****",
-        "....",
-        "${",
-        "{{",
-        "<",
-        ">",
-        "process.env",
-        "import.meta",
-        "todo",
-        "fixme",
-        "notreal",
-        "not_real",
-        "not-real",
-        "fake_",
-        "test_key",
-        "my_api",
-        "my-api",
-        "api_key_here",
-        "key_here",
-        "token_here",
-        "secret_here",
+        "example", "your_", "your-", "yourkey", "yourtoken", "placeholder", "dummy", "sample", "redacted",
+        "insert", "changeme", "change_me", "replace", "xxxx", "****", "....", "${", "{{", "<", ">",
+        "process.env", "import.meta", "todo", "fixme", "notreal", "not_real", "not-real", "fake_", "test_key",
+        "my_api", "my-api", "api_key_here", "key_here", "token_here", "secret_here",
     ];
     if WORDS.iter().any(|w| lower.contains(w)) {
         return true;
@@ -193,11 +151,7 @@ pub fn is_placeholder(s: &str) -> bool {
     let mut asc = 1;
     for w in b.windows(2) {
         same = if w[0] == w[1] { same + 1 } else { 1 };
-        asc = if w[1] == w[0].wrapping_add(1) {
-            asc + 1
-        } else {
-            1
-        };
+        asc = if w[1] == w[0].wrapping_add(1) { asc + 1 } else { 1 };
         if same >= 6 || asc >= 8 {
             return true;
         }

@@ -60,22 +60,11 @@ pub struct Candidate<'a> {
 
 impl<'a> Candidate<'a> {
     /// A candidate whose value is exactly the source text at `src_start`.
-    pub fn exact(
-        value: Cow<'a, str>,
-        src_start: usize,
-        context: Option<String>,
-        call: Option<String>,
-    ) -> Self {
+    pub fn exact(value: Cow<'a, str>, src_start: usize, context: Option<String>, call: Option<String>) -> Self {
         let len = value.len();
         Candidate {
             value,
-            segments: vec![Segment {
-                val_start: 0,
-                val_end: len,
-                src_start,
-                src_end: src_start + len,
-                exact: true,
-            }],
+            segments: vec![Segment { val_start: 0, val_end: len, src_start, src_end: src_start + len, exact: true }],
             context,
             call,
         }
@@ -87,20 +76,8 @@ impl<'a> Candidate<'a> {
             let seg = self
                 .segments
                 .iter()
-                .find(|s| {
-                    if is_end {
-                        v > s.val_start && v <= s.val_end
-                    } else {
-                        v >= s.val_start && v < s.val_end
-                    }
-                })
-                .or_else(|| {
-                    if is_end {
-                        self.segments.last()
-                    } else {
-                        self.segments.first()
-                    }
-                });
+                .find(|s| if is_end { v > s.val_start && v <= s.val_end } else { v >= s.val_start && v < s.val_end })
+                .or_else(|| if is_end { self.segments.last() } else { self.segments.first() });
             match seg {
                 Some(s) if s.exact => s.src_start + (v - s.val_start),
                 Some(s) => {
@@ -239,9 +216,7 @@ const DFA_FROM: usize = 16 * 1024;
 impl Compiled {
     fn keywords(&self, len: usize) -> &AhoCorasick {
         if len >= DFA_FROM {
-            return self
-                .keywords_dfa
-                .get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA));
+            return self.keywords_dfa.get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA));
         }
         self.keywords_dfa.get().unwrap_or(&self.keywords_nfa)
     }
@@ -250,17 +225,9 @@ impl Compiled {
     /// builds in a quarter of a RegexSet's time.
     fn contexts(&self) -> &regex_automata::meta::Regex {
         self.contexts.get_or_init(|| {
-            let patterns: Vec<&str> = self
-                .by_context
-                .iter()
-                .map(|&r| self.rules[r].context.unwrap_or(""))
-                .collect();
+            let patterns: Vec<&str> = self.by_context.iter().map(|&r| self.rules[r].context.unwrap_or("")).collect();
             regex_automata::meta::Regex::builder()
-                .syntax(
-                    regex_automata::util::syntax::Config::new()
-                        .unicode(false)
-                        .utf8(false),
-                )
+                .syntax(regex_automata::util::syntax::Config::new().unicode(false).utf8(false))
                 .configure(
                     regex_automata::meta::Config::new()
                         .match_kind(regex_automata::MatchKind::All)
@@ -275,7 +242,8 @@ impl Compiled {
     }
 }
 
-const NOT_SECRET_CONTEXT: &str = r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$";
+const NOT_SECRET_CONTEXT: &str =
+    r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$";
 
 fn bytes_regex(p: &str) -> Result<regex::bytes::Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(p).unicode(false).build()
@@ -301,17 +269,11 @@ fn regex_for(c: &Compiled, i: usize) -> Option<&regex::bytes::Regex> {
 
 /// The last component of a context name, lowercased: `config.apiKey` → `apikey`.
 fn context_leaf(ctx: &str) -> String {
-    ctx.rsplit(['.', '/'])
-        .next()
-        .unwrap_or(ctx)
-        .to_ascii_lowercase()
+    ctx.rsplit(['.', '/']).next().unwrap_or(ctx).to_ascii_lowercase()
 }
 
 fn strip_prefix<'s>(rule: &Rule, secret: &'s str) -> &'s str {
-    rule.prefixes
-        .iter()
-        .find_map(|p| secret.strip_prefix(p))
-        .unwrap_or(secret)
+    rule.prefixes.iter().find_map(|p| secret.strip_prefix(p)).unwrap_or(secret)
 }
 
 /// Runs every applicable rule over one candidate and appends hits.
@@ -343,8 +305,7 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     if let Some(leaf) = &leaf {
         let contexts = c.contexts();
         let mut names = regex_automata::PatternSet::new(contexts.pattern_len());
-        contexts
-            .which_overlapping_matches(&regex_automata::Input::new(leaf.as_bytes()), &mut names);
+        contexts.which_overlapping_matches(&regex_automata::Input::new(leaf.as_bytes()), &mut names);
         for k in names.iter() {
             selected.insert(c.by_context[k.as_usize()]);
         }
@@ -369,16 +330,7 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
                     run_rule(c, i, rule, cand, leaf.as_deref(), hints, hits, start..end);
                 }
             }
-            None => run_rule(
-                c,
-                i,
-                rule,
-                cand,
-                leaf.as_deref(),
-                hints,
-                hits,
-                0..bytes.len(),
-            ),
+            None => run_rule(c, i, rule, cand, leaf.as_deref(), hints, hits, 0..bytes.len()),
         }
     }
 }
@@ -401,11 +353,7 @@ enum Reach {
 
 fn reach_for(c: &Compiled, i: usize) -> Reach {
     *c.reach[i].get_or_init(|| {
-        let parser = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(c.rules[i].pattern);
+        let parser = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(c.rules[i].pattern);
         let Ok(hir) = parser else { return Reach::Whole };
         match hir.properties().maximum_len() {
             Some(n) => Reach::Bytes(n),
@@ -422,12 +370,8 @@ fn can_match_quote(hir: &regex_syntax::hir::Hir) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => false,
         HirKind::Literal(l) => l.0.iter().any(|b| QUOTES.contains(b)),
-        HirKind::Class(Class::Bytes(c)) => {
-            c.iter().any(|r| quote(r.start().into(), r.end().into()))
-        }
-        HirKind::Class(Class::Unicode(c)) => {
-            c.iter().any(|r| quote(r.start().into(), r.end().into()))
-        }
+        HirKind::Class(Class::Bytes(c)) => c.iter().any(|r| quote(r.start().into(), r.end().into())),
+        HirKind::Class(Class::Unicode(c)) => c.iter().any(|r| quote(r.start().into(), r.end().into())),
         HirKind::Repetition(r) => can_match_quote(&r.sub),
         HirKind::Capture(cap) => can_match_quote(&cap.sub),
         HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(can_match_quote),
@@ -438,12 +382,7 @@ fn can_match_quote(hir: &regex_syntax::hir::Hir) -> bool {
 pub(crate) const QUOTES: [u8; 3] = [b'"', b'\'', b'`'];
 
 /// Merged windows around the places of rule `i`'s keywords, or `None` for the whole value.
-fn windows_for(
-    c: &Compiled,
-    i: usize,
-    found: &[(usize, usize, usize)],
-    b: &[u8],
-) -> Option<Vec<(usize, usize)>> {
+fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]) -> Option<Vec<(usize, usize)>> {
     // Unbounded patterns look this far for the quotes around a keyword.
     const QUOTES_BACK: usize = 4 * 1024;
     const QUOTES_AHEAD: usize = 256 * 1024;
@@ -458,11 +397,9 @@ fn windows_for(
             Reach::Bytes(n) => (s.saturating_sub(n), (e + n).min(b.len())),
             _ => {
                 let floor = s.saturating_sub(QUOTES_BACK);
-                let start = memchr::memrchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[floor..s])
-                    .map_or(floor, |q| floor + q);
+                let start = memchr::memrchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[floor..s]).map_or(floor, |q| floor + q);
                 let limit = (e + QUOTES_AHEAD).min(b.len());
-                let end = memchr::memchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[e..limit])
-                    .map_or(limit, |q| e + q + 1);
+                let end = memchr::memchr3(QUOTES[0], QUOTES[1], QUOTES[2], &b[e..limit]).map_or(limit, |q| e + q + 1);
                 (start, end)
             }
         })
@@ -474,10 +411,7 @@ fn windows_for(
     const TOKEN_TAIL: usize = 512;
     for w in &mut merged {
         let limit = (w.1 + TOKEN_TAIL).min(b.len());
-        while w.1 < limit
-            && (b[w.1].is_ascii_alphanumeric()
-                || matches!(b[w.1], b'_' | b'-' | b'+' | b'/' | b'=' | b'.'))
-        {
+        while w.1 < limit && (b[w.1].is_ascii_alphanumeric() || matches!(b[w.1], b'_' | b'-' | b'+' | b'/' | b'=' | b'.')) {
             w.1 += 1;
         }
     }
@@ -490,12 +424,7 @@ fn windows_for(
 fn dotted_token_windows(b: &[u8]) -> Vec<(usize, usize)> {
     let token = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
     let spans = memchr::memchr_iter(b'.', b)
-        .filter(|&i| {
-            i >= 23
-                && b.get(i + 7) == Some(&b'.')
-                && b[i + 1..i + 7].iter().all(token)
-                && b[i - 23..i].iter().all(token)
-        })
+        .filter(|&i| i >= 23 && b.get(i + 7) == Some(&b'.') && b[i + 1..i + 7].iter().all(token) && b[i - 23..i].iter().all(token))
         .map(|i| (i.saturating_sub(29), (i + 8 + 41).min(b.len())));
     merge_sorted(spans)
 }
@@ -526,35 +455,17 @@ fn captures_in<'h>(
         }
         let caps = re.captures_at(hay, at)?;
         let m = caps.get(0)?;
-        at = if m.end() > m.start() {
-            m.end()
-        } else {
-            m.end() + 1
-        };
+        at = if m.end() > m.start() { m.end() } else { m.end() + 1 };
         Some(caps)
     })
 }
 
 /// Runs a context rule without its context requirement (AWS secret keys paired with a key ID).
-pub fn detect_with_rule(
-    rule_id: &str,
-    cand: &Candidate<'_>,
-    hints: FileHints,
-    hits: &mut Vec<Hit>,
-) {
+pub fn detect_with_rule(rule_id: &str, cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     let c = compiled();
     if let Some(i) = c.rules.iter().position(|r| r.id == rule_id) {
         let leaf = cand.context.as_deref().map(context_leaf);
-        run_rule(
-            c,
-            i,
-            c.rules[i],
-            cand,
-            leaf.as_deref(),
-            hints,
-            hits,
-            0..cand.value.len(),
-        );
+        run_rule(c, i, c.rules[i], cand, leaf.as_deref(), hints, hits, 0..cand.value.len());
     }
 }
 
@@ -574,9 +485,7 @@ fn run_rule(
     let generic = rule.kind == crate::finding::Kind::Generic;
     if generic {
         if let Some(leaf) = leaf {
-            let not_secret = c
-                .not_secret_context
-                .get_or_init(|| bytes_regex(NOT_SECRET_CONTEXT).expect("not-secret regex"));
+            let not_secret = c.not_secret_context.get_or_init(|| bytes_regex(NOT_SECRET_CONTEXT).expect("not-secret regex"));
             if not_secret.is_match(leaf.as_bytes()) {
                 return;
             }
@@ -584,9 +493,7 @@ fn run_rule(
     }
     for caps in captures_in(re, value.as_bytes(), range) {
         let Some(m) = caps.get(1) else { continue };
-        let Some(secret) = value.get(m.start()..m.end()) else {
-            continue;
-        };
+        let Some(secret) = value.get(m.start()..m.end()) else { continue };
         if is_placeholder(secret) {
             continue;
         }
@@ -601,11 +508,7 @@ fn run_rule(
         let (mut out_rule, severity, detail) = match verdict {
             validate::Verdict::Reject => continue,
             validate::Verdict::Accept => (rule, rule.severity, None),
-            validate::Verdict::Relabel {
-                rule_id,
-                severity,
-                detail,
-            } => {
+            validate::Verdict::Relabel { rule_id, severity, detail } => {
                 let r = rules::by_id(rule_id).unwrap_or(rule);
                 (r, severity.unwrap_or(r.severity), detail)
             }
@@ -650,12 +553,7 @@ fn generic_shape_ok(secret: &str) -> bool {
         && !is_uuid(secret)
         && !looks_like_words(b)
         && !secret.contains("://")
-        && !(secret.contains('.')
-            && secret.split('.').all(|p| {
-                p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-                    && !p.is_empty()
-                    && p.len() < 12
-            }))
+        && !(secret.contains('.') && secret.split('.').all(|p| p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') && !p.is_empty() && p.len() < 12))
 }
 
 /// How specific a rule is: provider rules beat structural ones, which beat named-value guesses.
@@ -672,28 +570,21 @@ pub fn specificity(rule: &Rule) -> u8 {
 /// Drops hits covered by a more specific hit on an overlapping range, and exact duplicates.
 pub fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| {
-        specificity(b.rule)
-            .cmp(&specificity(a.rule))
-            .then(a.start.cmp(&b.start))
-            .then(a.rule.id.cmp(b.rule.id))
+        specificity(b.rule).cmp(&specificity(a.rule)).then(a.start.cmp(&b.start)).then(a.rule.id.cmp(b.rule.id))
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     // Kept hits by start, and the longest kept span: a hit only looks at kept hits starting
     // within that distance before it (thousands of hits in one file stay n log n).
-    let mut by_start: std::collections::BTreeMap<usize, Vec<usize>> =
-        std::collections::BTreeMap::new();
+    let mut by_start: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
     let mut longest = 0;
     for h in hits {
         let end = h.end.max(h.start + 1);
-        let covered = by_start
-            .range(h.start.saturating_sub(longest)..end)
-            .flat_map(|(_, ks)| ks)
-            .any(|&k| {
-                let k = &kept[k];
-                k.start < end
-                    && h.start < k.end.max(k.start + 1)
-                    && (specificity(k.rule) > specificity(h.rule) || k.rule.id == h.rule.id)
-            });
+        let covered = by_start.range(h.start.saturating_sub(longest)..end).flat_map(|(_, ks)| ks).any(|&k| {
+            let k = &kept[k];
+            k.start < end
+                && h.start < k.end.max(k.start + 1)
+                && (specificity(k.rule) > specificity(h.rule) || k.rule.id == h.rule.id)
+        });
         if !covered {
             longest = longest.max(end - h.start);
             by_start.entry(h.start).or_default().push(kept.len());
@@ -720,19 +611,11 @@ mod tests {
             texts.extend(r.negatives.iter().map(|e| e.to_string()));
         }
         // every keyword in upper case and overlapping its neighbours
-        texts.push(
-            c.words
-                .iter()
-                .map(|w| w.to_ascii_uppercase())
-                .collect::<Vec<_>>()
-                .join(""),
-        );
+        texts.push(c.words.iter().map(|w| w.to_ascii_uppercase()).collect::<Vec<_>>().join(""));
         texts.push(c.words.join(" "));
         assert!(texts.len() > 100);
         let all = |ac: &AhoCorasick, t: &str| -> Vec<(usize, usize, usize)> {
-            ac.find_overlapping_iter(t.as_bytes())
-                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-                .collect()
+            ac.find_overlapping_iter(t.as_bytes()).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect()
         };
         let mut matched = 0;
         for t in &texts {

@@ -103,9 +103,7 @@ const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 /// A `prefix_` + 30 base62 characters + 6-character base62 CRC32 token (GitHub, npm).
 pub fn crc32_base62(token: &str) -> bool {
-    let Some(us) = token.find('_') else {
-        return false;
-    };
+    let Some(us) = token.find('_') else { return false };
     let body = &token.as_bytes()[us + 1..];
     if body.len() != 36 {
         return false;
@@ -113,9 +111,7 @@ pub fn crc32_base62(token: &str) -> bool {
     let (entropy, check) = body.split_at(30);
     let mut value: u64 = 0;
     for &c in check {
-        let Some(d) = BASE62.iter().position(|&x| x == c) else {
-            return false;
-        };
+        let Some(d) = BASE62.iter().position(|&x| x == c) else { return false };
         value = value * 62 + d as u64;
     }
     value == crc32(entropy) as u64
@@ -187,35 +183,22 @@ pub fn jwt(token: &str, now_secs: Option<f64>) -> JwtVerdict {
 /// `Proc-Type`/`DEK-Info` headers of encrypted keys).
 pub fn pem(block: &str) -> bool {
     // The body sits between the BEGIN line's closing dashes and `-----END`.
-    let Some(after_begin) = block
-        .find("-----BEGIN")
-        .and_then(|b| block[b + 10..].find("-----").map(|e| b + 10 + e + 5))
-    else {
+    let Some(after_begin) = block.find("-----BEGIN").and_then(|b| block[b + 10..].find("-----").map(|e| b + 10 + e + 5)) else {
         return false;
     };
-    let end = block[after_begin..]
-        .find("-----END")
-        .map(|e| after_begin + e)
-        .unwrap_or(block.len());
+    let end = block[after_begin..].find("-----END").map(|e| after_begin + e).unwrap_or(block.len());
     let body = &block[after_begin..end];
     let mut total = 0usize;
     let mut b64 = String::new();
     let mut headers = false;
     // Lines end in real newlines, or in `\n` escapes when the key sits in raw JS text.
-    for chunk in body
-        .split(|c: char| c.is_whitespace())
-        .flat_map(|l| l.split("\\n"))
-        .flat_map(|l| l.split("\\r"))
-    {
+    for chunk in body.split(|c: char| c.is_whitespace()).flat_map(|l| l.split("\\n")).flat_map(|l| l.split("\\r")) {
         let chunk = chunk.trim();
         if chunk.is_empty() || chunk.contains(':') || chunk.contains(',') {
             headers |= !chunk.is_empty();
             continue; // Proc-Type / DEK-Info headers of encrypted keys
         }
-        if !chunk
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-        {
+        if !chunk.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
             return false;
         }
         total += chunk.len();
@@ -232,20 +215,12 @@ pub fn pem(block: &str) -> bool {
 /// decode whole (a key pasted with odd wrapping) get the benefit of the doubt; legacy encrypted
 /// PEM and PGP armor headers mean the body is not inspected.
 fn pem_structure(block: &str, b64: &str, headers: bool) -> bool {
-    let label = block
-        .find("-----BEGIN ")
-        .map(|b| &block[b + 11..])
-        .and_then(|r| r.split("-----").next())
-        .unwrap_or("");
+    let label = block.find("-----BEGIN ").map(|b| &block[b + 11..]).and_then(|r| r.split("-----").next()).unwrap_or("");
     if headers && !label.starts_with("PGP ") {
         return true;
     }
-    let Ok(der) = STANDARD.decode(b64) else {
-        return true;
-    };
-    let Some(&first) = der.first() else {
-        return false;
-    };
+    let Ok(der) = STANDARD.decode(b64) else { return true };
+    let Some(&first) = der.first() else { return false };
     if label.starts_with("OPENSSH ") {
         der.starts_with(b"openssh-key-v1\0")
     } else if label.starts_with("PGP ") {
@@ -268,45 +243,24 @@ pub fn discord_id(token: &str) -> bool {
 /// Passwords that are documentation or templates, not credentials.
 fn weak_placeholder_password(pw: &str) -> bool {
     const COMMON: &[&str] = &[
-        "password", "pass", "passwd", "secret", "pwd", "changeme", "admin", "root", "test", "user",
-        "username", "example", "guest", "demo", "postgres", "mysql", "redis", "mongo", "123456",
-        "12345678", "qwerty",
+        "password", "pass", "passwd", "secret", "pwd", "changeme", "admin", "root", "test", "user", "username",
+        "example", "guest", "demo", "postgres", "mysql", "redis", "mongo", "123456", "12345678", "qwerty",
     ];
     let lower = pw.to_ascii_lowercase();
-    is_placeholder(pw)
-        || COMMON.contains(&lower.as_str())
-        || pw.starts_with('$')
-        || pw.starts_with('%')
-        || pw.starts_with(':')
+    is_placeholder(pw) || COMMON.contains(&lower.as_str()) || pw.starts_with('$') || pw.starts_with('%') || pw.starts_with(':')
 }
 
 /// `scheme://user:password@host`: the password must not be a template or a documented dummy, and
 /// the host must not be a documentation host.
 pub fn url_credentials(url: &str) -> bool {
-    let Some(rest) = url.split("://").nth(1) else {
-        return false;
-    };
-    let Some(at) = rest.rfind('@') else {
-        return false;
-    };
+    let Some(rest) = url.split("://").nth(1) else { return false };
+    let Some(at) = rest.rfind('@') else { return false };
     let (userinfo, host) = rest.split_at(at);
-    let Some((_user, pw)) = userinfo.split_once(':') else {
-        return false;
-    };
+    let Some((_user, pw)) = userinfo.split_once(':') else { return false };
     let host = host.trim_start_matches('@');
-    let doc_host = [
-        "example.com",
-        "example.org",
-        "example.net",
-        "host",
-        "hostname",
-        "your-host",
-        "domain.com",
-    ]
-    .iter()
-    .any(|h| {
-        host == *h || host.starts_with(&format!("{h}:")) || host.starts_with(&format!("{h}/"))
-    });
+    let doc_host = ["example.com", "example.org", "example.net", "host", "hostname", "your-host", "domain.com"]
+        .iter()
+        .any(|h| host == *h || host.starts_with(&format!("{h}:")) || host.starts_with(&format!("{h}/")));
     !pw.is_empty() && !weak_placeholder_password(pw) && !doc_host
 }
 
@@ -316,19 +270,11 @@ pub fn basic_auth(b64: &str) -> bool {
     let mut current = b64.to_string();
     let mut text = String::new();
     for _ in 0..MAX_DECODE_DEPTH {
-        let Ok(bytes) = STANDARD
-            .decode(&current)
-            .or_else(|_| STANDARD_NO_PAD.decode(current.trim_end_matches('=')))
-        else {
+        let Ok(bytes) = STANDARD.decode(&current).or_else(|_| STANDARD_NO_PAD.decode(current.trim_end_matches('='))) else {
             return false;
         };
-        let Ok(decoded) = String::from_utf8(bytes) else {
-            return false;
-        };
-        let again = decoded.len() >= 12
-            && decoded
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        let Ok(decoded) = String::from_utf8(bytes) else { return false };
+        let again = decoded.len() >= 12 && decoded.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
         if !again {
             text = decoded;
             break;
@@ -362,38 +308,21 @@ fn stripe_key(secret: &str, cx: &Context<'_>) -> Verdict {
         return Verdict::Reject;
     }
     if kind == "pk" && clerk_frontend_host(body) {
-        return Verdict::Relabel {
-            rule_id: "clerk-publishable-key",
-            severity: None,
-            detail: None,
-        };
+        return Verdict::Relabel { rule_id: "clerk-publishable-key", severity: None, detail: None };
     }
     if kind == "sk" && cx.name.is_some_and(|n| n.contains("clerk")) {
         let severity = (mode == "test").then_some(Severity::Warning);
-        return Verdict::Relabel {
-            rule_id: "clerk-secret-key",
-            severity,
-            detail: None,
-        };
+        return Verdict::Relabel { rule_id: "clerk-secret-key", severity, detail: None };
     }
     Verdict::Accept
 }
 
 /// A Clerk publishable key's body: base64 of a host name followed by `$`.
 pub fn clerk_frontend_host(body: &str) -> bool {
-    let Ok(bytes) = STANDARD_NO_PAD.decode(body.trim_end_matches('=')) else {
-        return false;
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        return false;
-    };
-    let Some(host) = text.strip_suffix('$') else {
-        return false;
-    };
-    host.contains('.')
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+    let Ok(bytes) = STANDARD_NO_PAD.decode(body.trim_end_matches('=')) else { return false };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    let Some(host) = text.strip_suffix('$') else { return false };
+    host.contains('.') && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
 }
 
 /// The context regex of a rule that only other rules' validators produce.
@@ -415,16 +344,10 @@ fn derived_context(rule_id: &str) -> Option<&'static regex::Regex> {
 /// A Google API key is the same shape whatever it unlocks; the name it was given tells a Gemini
 /// key (billed model calls: a secret) from a Maps key (browser use by design).
 fn google_api_key(cx: &Context<'_>) -> Verdict {
-    let Some(name) = cx.name else {
-        return Verdict::Accept;
-    };
+    let Some(name) = cx.name else { return Verdict::Accept };
     for id in ["google-gemini-api-key", "google-maps-api-key"] {
         if derived_context(id).is_some_and(|re| re.is_match(name)) {
-            return Verdict::Relabel {
-                rule_id: id,
-                severity: None,
-                detail: None,
-            };
+            return Verdict::Relabel { rule_id: id, severity: None, detail: None };
         }
     }
     Verdict::Accept
@@ -433,20 +356,11 @@ fn google_api_key(cx: &Context<'_>) -> Verdict {
 /// The body after the rule's prefix is base64 (standard or URL-safe) of a JSON object, optionally
 /// followed by `_` and a checksum (1Password service account tokens, Sentry org tokens).
 pub fn base64_json(rule: &Rule, secret: &str) -> bool {
-    let body = rule
-        .prefixes
-        .iter()
-        .find_map(|p| secret.strip_prefix(p))
-        .unwrap_or(secret);
+    let body = rule.prefixes.iter().find_map(|p| secret.strip_prefix(p)).unwrap_or(secret);
     let decodes = |part: &str| -> bool {
         let part = part.trim_end_matches('=');
-        let bytes = URL_SAFE_NO_PAD
-            .decode(part)
-            .or_else(|_| STANDARD_NO_PAD.decode(part));
-        bytes
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .is_some_and(|v| v.is_object())
+        let bytes = URL_SAFE_NO_PAD.decode(part).or_else(|_| STANDARD_NO_PAD.decode(part));
+        bytes.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some_and(|v| v.is_object())
     };
     decodes(body) || body.rsplit_once('_').is_some_and(|(head, _)| decodes(head))
 }
@@ -459,9 +373,7 @@ pub fn connection_password(pw: &str) -> bool {
 /// `user:password` typed out in code (and encoded at run time, `btoa("user:pass")`): the user is
 /// a plain name, the password is not a placeholder, a word, a path or another `a:b` pair.
 pub fn user_pass(text: &str) -> bool {
-    let Some((user, pw)) = text.split_once(':') else {
-        return false;
-    };
+    let Some((user, pw)) = text.split_once(':') else { return false };
     let scheme = matches!(
         user.to_ascii_lowercase().as_str(),
         "http" | "https" | "urn" | "mailto" | "data" | "javascript" | "bearer" | "basic" | "token"
@@ -481,17 +393,9 @@ pub fn user_pass(text: &str) -> bool {
 /// Bech32 (BIP 173) checksum, as age secret keys carry.
 pub fn bech32(s: &str) -> bool {
     const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    const GEN: [u32; 5] = [
-        0x3b6a_57b2,
-        0x2650_8e6d,
-        0x1ea1_19fa,
-        0x3d42_33dd,
-        0x2a14_62b3,
-    ];
+    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
     let lower = s.to_ascii_lowercase();
-    let Some(sep) = lower.rfind('1') else {
-        return false;
-    };
+    let Some(sep) = lower.rfind('1') else { return false };
     let (hrp, data) = (&lower[..sep], &lower[sep + 1..]);
     if hrp.is_empty() || data.len() < 6 {
         return false;
@@ -500,9 +404,7 @@ pub fn bech32(s: &str) -> bool {
     values.push(0);
     values.extend(hrp.bytes().map(|b| (b & 31) as u32));
     for b in data.bytes() {
-        let Some(v) = CHARSET.iter().position(|&c| c == b) else {
-            return false;
-        };
+        let Some(v) = CHARSET.iter().position(|&c| c == b) else { return false };
         values.push(v as u32);
     }
     let mut chk: u32 = 1;
@@ -525,31 +427,13 @@ pub fn jwt_claims_detail(token: &str) -> Option<String> {
     let mut grants: Vec<String> = Vec::new();
     for key in ["role", "roles", "scope", "scp", "permissions"] {
         let values: Vec<String> = match payload.get(key) {
-            Some(serde_json::Value::String(s)) => {
-                s.split_whitespace().map(str::to_string).collect()
-            }
-            Some(serde_json::Value::Array(list)) => list
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
+            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+            Some(serde_json::Value::Array(list)) => list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
             _ => continue,
         };
         for v in values {
             let l = v.to_ascii_lowercase();
-            if [
-                "admin",
-                "service",
-                "write",
-                "delete",
-                "root",
-                "owner",
-                "superuser",
-                "update",
-                "create",
-            ]
-            .iter()
-            .any(|w| l.contains(w))
-            {
+            if ["admin", "service", "write", "delete", "root", "owner", "superuser", "update", "create"].iter().any(|w| l.contains(w)) {
                 grants.push(format!("`{key}: {v}`"));
             }
         }
@@ -592,9 +476,7 @@ mod tests {
 
     #[test]
     fn clerk_hosts_and_user_pass() {
-        assert!(clerk_frontend_host(
-            &STANDARD_NO_PAD.encode("clerk.shop.test$")
-        ));
+        assert!(clerk_frontend_host(&STANDARD_NO_PAD.encode("clerk.shop.test$")));
         assert!(!clerk_frontend_host("Zv43FnEEBl91VQAJVPmAT3Bl"));
         assert!(user_pass("svc_reports:Qh7-vR2pL9wK4m"));
         assert!(!user_pass("admin:password"));
@@ -604,14 +486,8 @@ mod tests {
 
     #[test]
     fn pem_structure_follows_the_label() {
-        let rsa = format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
-            STANDARD.encode([0x30u8; 48])
-        );
-        let not_der = format!(
-            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
-            STANDARD.encode([0x41u8; 48])
-        );
+        let rsa = format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", STANDARD.encode([0x30u8; 48]));
+        let not_der = format!("-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----", STANDARD.encode([0x41u8; 48]));
         assert!(pem(&rsa));
         assert!(!pem(&not_der));
     }

@@ -75,11 +75,7 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
     let b = text.as_bytes();
     // 1. Every rule over the raw text: keyword rules where their keyword occurs.
     let mut raw = Vec::new();
-    detect::detect(
-        &Candidate::exact(Cow::Borrowed(text), 0, None, None),
-        hints,
-        &mut raw,
-    );
+    detect::detect(&Candidate::exact(Cow::Borrowed(text), 0, None, None), hints, &mut raw);
     if let Some(h) = raw.first() {
         return Some(format!("raw {} at {}", h.rule.id, h.start));
     }
@@ -93,28 +89,20 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
     // Literals already judged for a name (quotes on both sides of a literal see the same name).
     let mut judged: std::collections::HashSet<(usize, &str)> = std::collections::HashSet::new();
     for q in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
-        let Some((ns, ne)) = name_before(b, q) else {
-            continue;
-        };
+        let Some((ns, ne)) = name_before(b, q) else { continue };
         // Minified names are short; no rule cares about a name under three characters.
         if ne - ns < 3 {
             continue;
         }
         let name = &text[ns..ne];
-        let secret = *verdicts
-            .entry(name)
-            .or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
+        let secret = *verdicts.entry(name).or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
         if secret && named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
             return Some(format!("assignment to {name} at {q}"));
         }
     }
     // 4. Joined strings: `"a" + "b"`, `"a".concat("b")`.
     for p in memchr::memchr2_iter(b'+', b'.', b) {
-        let is_join = if b[p] == b'+' {
-            true
-        } else {
-            b[p..].starts_with(b".concat(")
-        };
+        let is_join = if b[p] == b'+' { true } else { b[p..].starts_with(b".concat(") };
         if !is_join {
             continue;
         }
@@ -125,9 +113,7 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
         if k == 0 || !QUOTES.contains(&b[k - 1]) {
             continue;
         }
-        let Some(open) = literal_before(b, k - 1) else {
-            continue;
-        };
+        let Some(open) = literal_before(b, k - 1) else { continue };
         if joined_chain(text, open, k - 1, hints) {
             return Some(format!("joined strings at {open}"));
         }
@@ -138,11 +124,7 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
 /// escapes stay as they are, so a PEM body's `\n` still reads as it does in raw text.
 pub(crate) fn decode_escapes(w: &[u8]) -> String {
-    let hex = |s: &[u8]| {
-        std::str::from_utf8(s)
-            .ok()
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-    };
+    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
     let mut out = String::with_capacity(w.len());
     let mut i = 0;
     while i < w.len() {
@@ -185,9 +167,7 @@ fn escaped_hit(b: &[u8], hints: FileHints) -> Option<usize> {
     // Back to the start of a literal that an escape sits in, forward over a whole PEM block.
     const BEFORE: usize = 256;
     const AFTER: usize = 4096;
-    let mut escapes = memchr::memchr_iter(b'\\', b)
-        .filter(|&i| matches!(b.get(i + 1), Some(b'x' | b'u' | b'/')))
-        .peekable();
+    let mut escapes = memchr::memchr_iter(b'\\', b).filter(|&i| matches!(b.get(i + 1), Some(b'x' | b'u' | b'/'))).peekable();
     while let Some(first) = escapes.next() {
         let start = first.saturating_sub(BEFORE);
         let mut end = (first + AFTER).min(b.len());
@@ -199,10 +179,7 @@ fn escaped_hit(b: &[u8], hints: FileHints) -> Option<usize> {
             escapes.next();
         }
         let window = decode_escapes(&b[start..end]);
-        if any_hit(
-            &Candidate::exact(Cow::Owned(window), start, None, None),
-            hints,
-        ) {
+        if any_hit(&Candidate::exact(Cow::Owned(window), start, None, None), hints) {
             return Some(first);
         }
     }
@@ -228,12 +205,7 @@ fn name_before(b: &[u8], at: usize) -> Option<(usize, usize)> {
     }
     i -= 1;
     // `a ?? "x"`, `a || "x"`: the assignment is further left; accept one hop.
-    while i > floor
-        && matches!(
-            b[i - 1],
-            b' ' | b'\t' | b'"' | b'\'' | b'`' | b'?' | b'|' | b'&' | b'>'
-        )
-    {
+    while i > floor && matches!(b[i - 1], b' ' | b'\t' | b'"' | b'\'' | b'`' | b'?' | b'|' | b'&' | b'>') {
         i -= 1;
     }
     let end = i;
@@ -264,19 +236,13 @@ fn named_secret_assignment<'t>(
         match b[i] {
             c if QUOTES.contains(&c) => {
                 literals += 1;
-                let Some((s, e)) = literal_at(b, i) else {
-                    return false;
-                };
+                let Some((s, e)) = literal_at(b, i) else { return false };
                 if !judged.insert((s, &text[ns..ne])) {
                     i = e + 1;
                     continue;
                 }
                 if let Some(value) = text.get(s..e) {
-                    let value = if value.contains('\\') {
-                        Cow::Owned(decode_escapes(value.as_bytes()))
-                    } else {
-                        Cow::Borrowed(value)
-                    };
+                    let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
                     let cand = Candidate::exact(value, s, Some(text[ns..ne].to_string()), None);
                     if any_hit(&cand, hints) {
                         return true;
@@ -324,15 +290,11 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> bool
         (i < b.len() && QUOTES.contains(&b[i])).then_some(i)
     };
     // Only chains that start here (the literal before is not joined to this one).
-    let Some(mut next) = next_part(close) else {
-        return false;
-    };
+    let Some(mut next) = next_part(close) else { return false };
     let mut joined = String::from(&text[open + 1..close]);
     let mut parts = 1;
     loop {
-        let Some((s, e)) = literal_at(b, next) else {
-            break;
-        };
+        let Some((s, e)) = literal_at(b, next) else { break };
         joined.push_str(&text[s..e]);
         parts += 1;
         if parts > 64 {
@@ -343,10 +305,6 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> bool
             None => break,
         }
     }
-    let context = crate::input::text::context_before(text, open)
-        .or_else(|| name_before(b, open).map(|(s, e)| text[s..e].to_string()));
-    any_hit(
-        &Candidate::exact(Cow::Owned(joined), open + 1, context, None),
-        hints,
-    )
+    let context = crate::input::text::context_before(text, open).or_else(|| name_before(b, open).map(|(s, e)| text[s..e].to_string()));
+    any_hit(&Candidate::exact(Cow::Owned(joined), open + 1, context, None), hints)
 }

@@ -20,23 +20,13 @@ pub struct Script {
 
 fn tag_re() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        regex::bytes::RegexBuilder::new(r"<([A-Za-z][A-Za-z0-9\-]*)([^>]*)>")
-            .unicode(false)
-            .build()
-            .expect("tag regex")
-    })
+    RE.get_or_init(|| regex::bytes::RegexBuilder::new(r"<([A-Za-z][A-Za-z0-9\-]*)([^>]*)>").unicode(false).build().expect("tag regex"))
 }
 
 fn attr_re() -> &'static regex::bytes::Regex {
     static RE: OnceLock<regex::bytes::Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        regex::bytes::RegexBuilder::new(
-            r#"([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"#,
-        )
-        .unicode(false)
-        .build()
-        .expect("attr regex")
+        regex::bytes::RegexBuilder::new(r#"([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"#).unicode(false).build().expect("attr regex")
     })
 }
 
@@ -57,9 +47,7 @@ pub fn collect(page: &str) -> (Vec<Script>, Vec<Candidate<'_>>) {
         let mut has_src = false;
         for a in attr_re().captures_iter(attrs_text.as_bytes()) {
             let an = attrs_text[a.get(1).expect("attr").range()].to_ascii_lowercase();
-            let Some(v) = a.get(2).or(a.get(3)).or(a.get(4)) else {
-                continue;
-            };
+            let Some(v) = a.get(2).or(a.get(3)).or(a.get(4)) else { continue };
             let value = &attrs_text[v.range()];
             match an.as_str() {
                 "name" | "property" | "id" => meta_name = Some(value.to_string()),
@@ -68,37 +56,18 @@ pub fn collect(page: &str) -> (Vec<Script>, Vec<Candidate<'_>>) {
                 _ => {}
             }
             if value.len() >= 8 {
-                let context = if an == "content" {
-                    meta_name.clone().or(Some(an.clone()))
-                } else {
-                    Some(an.clone())
-                };
+                let context = if an == "content" { meta_name.clone().or(Some(an.clone())) } else { Some(an.clone()) };
                 let call = an.starts_with("on").then(|| "event handler".to_string());
-                cands.push(Candidate::exact(
-                    Cow::Borrowed(value),
-                    attrs.start() + v.start(),
-                    context,
-                    call,
-                ));
+                cands.push(Candidate::exact(Cow::Borrowed(value), attrs.start() + v.start(), context, call));
             }
         }
         pos = whole.end();
         if name == "script" && !has_src {
-            let close = lower[pos..]
-                .find("</script")
-                .map(|p| pos + p)
-                .unwrap_or(page.len());
+            let close = lower[pos..].find("</script").map(|p| pos + p).unwrap_or(page.len());
             let json = script_type.contains("json") || script_type == "importmap";
-            let executable = script_type.is_empty()
-                || script_type.contains("javascript")
-                || script_type == "module"
-                || json;
+            let executable = script_type.is_empty() || script_type.contains("javascript") || script_type == "module" || json;
             if executable && close > pos {
-                scripts.push(Script {
-                    start: pos,
-                    end: close,
-                    json,
-                });
+                scripts.push(Script { start: pos, end: close, json });
             }
             pos = close;
         }

@@ -145,29 +145,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                 i += 2;
                 continue;
             }
-            b'/' if matches!(
-                last_sig,
-                b'(' | b','
-                    | b'='
-                    | b':'
-                    | b'['
-                    | b'!'
-                    | b'&'
-                    | b'|'
-                    | b'?'
-                    | b'{'
-                    | b'}'
-                    | b';'
-                    | b'+'
-                    | b'-'
-                    | b'*'
-                    | b'%'
-                    | b'<'
-                    | b'>'
-                    | b'~'
-                    | b'^'
-            ) =>
-            {
+            b'/' if matches!(last_sig, b'(' | b',' | b'=' | b':' | b'[' | b'!' | b'&' | b'|' | b'?' | b'{' | b'}' | b';' | b'+' | b'-' | b'*' | b'%' | b'<' | b'>' | b'~' | b'^') => {
                 // A regex literal.
                 i += 1;
                 let mut in_class = false;
@@ -236,8 +214,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                         k += 1;
                     }
                     let next = b.get(k).copied().unwrap_or(b';');
-                    let new_statement =
-                        next.is_ascii_alphabetic() || matches!(next, b'_' | b'$' | b'}' | b';');
+                    let new_statement = next.is_ascii_alphabetic() || matches!(next, b'_' | b'$' | b'}' | b';');
                     if new_statement && !else_follows(b, k) {
                         if let Some(top) = stmt.last_mut() {
                             *top = 0;
@@ -262,8 +239,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                     b"if" => (&mut stmt, 5),
                     b"while" | b"for" | b"do" | b"with" => (&mut stmt, 4),
                     b"try" | b"switch" | b"class" | b"extends" => (&mut stmt, 3),
-                    b"new" | b"typeof" | b"void" | b"delete" | b"await" | b"yield" | b"in"
-                    | b"instanceof" => (&mut chain, 3),
+                    b"new" | b"typeof" | b"void" | b"delete" | b"await" | b"yield" | b"in" | b"instanceof" => (&mut chain, 3),
                     _ => (&mut chain, 0),
                 };
                 if weight > 0 {
@@ -274,9 +250,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                 }
                 last_sig = b[i - 1];
                 if max_chain > max_chain_allowed {
-                    return Some(format!(
-                        "an expression or statement chaining more than {max_chain_allowed} levels"
-                    ));
+                    return Some(format!("an expression or statement chaining more than {max_chain_allowed} levels"));
                 }
                 continue;
             }
@@ -297,8 +271,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
                     }
                 }
             }
-            b'+' | b'-' | b'*' | b'%' | b'?' | b'&' | b'|' | b'<' | b'>' | b'=' | b'^' | b'/'
-            | b'!' | b'~' | b':' | b'.' => {
+            b'+' | b'-' | b'*' | b'%' | b'?' | b'&' | b'|' | b'<' | b'>' | b'=' | b'^' | b'/' | b'!' | b'~' | b':' | b'.' => {
                 // An arrow nests its body: `()=>()=>…` recurses like brackets do, so it weighs
                 // more than a binary operator (measured: arrows trap at a tenth of `+` chains).
                 let next = b.get(i + 1).copied().unwrap_or(b' ');
@@ -331,9 +304,7 @@ pub fn too_deep(src: &str, max_depth_allowed: usize, max_chain_allowed: usize) -
             return Some(format!("nesting deeper than {max_depth_allowed} levels"));
         }
         if max_chain > max_chain_allowed {
-            return Some(format!(
-                "an expression chaining more than {max_chain_allowed} operators"
-            ));
+            return Some(format!("an expression chaining more than {max_chain_allowed} operators"));
         }
     }
     None
@@ -360,18 +331,11 @@ fn else_follows(b: &[u8], mut i: usize) -> bool {
     while i < b.len() && b[i].is_ascii_whitespace() {
         i += 1;
     }
-    b[i.min(b.len())..].starts_with(b"else")
-        && !b
-            .get(i + 4)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+    b[i.min(b.len())..].starts_with(b"else") && !b.get(i + 4).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
 }
 
 /// Parses `src` and collects its strings. `Err` carries the parser's message.
-pub fn collect<'a>(
-    src: &'a str,
-    base: usize,
-    dialect: Dialect,
-) -> Result<Vec<Candidate<'a>>, String> {
+pub fn collect<'a>(src: &'a str, base: usize, dialect: Dialect) -> Result<Vec<Candidate<'a>>, String> {
     // swc_ecma_parser 47 panics (`unreachable!`, parser/jsx.rs) on a namespaced JSX element name
     // followed by `.` (`<a:b.c/>`, found by fuzzing); in the .wasm a panic is a trap. Where the
     // text could hold one, JavaScript is parsed without JSX (bundles hold none; real JSX there
@@ -381,55 +345,17 @@ pub fn collect<'a>(
         return Err("a JSX element name the parser cannot read (`<a:b.c`)".into());
     }
     let attempts: &[(Syntax, bool)] = match dialect {
-        Dialect::Js if risky_jsx => &[(
-            Syntax::Es(EsSyntax {
-                jsx: false,
-                ..ES_DEFAULT
-            }),
-            false,
-        )],
+        Dialect::Js if risky_jsx => &[(Syntax::Es(EsSyntax { jsx: false, ..ES_DEFAULT }), false)],
         Dialect::Js => &[
-            (
-                Syntax::Es(EsSyntax {
-                    jsx: true,
-                    decorators: true,
-                    import_attributes: true,
-                    ..ES_DEFAULT
-                }),
-                true,
-            ),
-            (
-                Syntax::Es(EsSyntax {
-                    jsx: false,
-                    ..ES_DEFAULT
-                }),
-                false,
-            ),
+            (Syntax::Es(EsSyntax { jsx: true, decorators: true, import_attributes: true, ..ES_DEFAULT }), true),
+            (Syntax::Es(EsSyntax { jsx: false, ..ES_DEFAULT }), false),
         ],
-        Dialect::Ts => &[(
-            Syntax::Typescript(TsSyntax {
-                tsx: false,
-                decorators: true,
-                ..TS_DEFAULT
-            }),
-            true,
-        )],
-        Dialect::Tsx => &[(
-            Syntax::Typescript(TsSyntax {
-                tsx: true,
-                decorators: true,
-                ..TS_DEFAULT
-            }),
-            true,
-        )],
+        Dialect::Ts => &[(Syntax::Typescript(TsSyntax { tsx: false, decorators: true, ..TS_DEFAULT }), true)],
+        Dialect::Tsx => &[(Syntax::Typescript(TsSyntax { tsx: true, decorators: true, ..TS_DEFAULT }), true)],
     };
     let mut last_err = String::new();
     for &(syntax, module_first) in attempts {
-        let kinds: &[bool] = if module_first {
-            &[true, false]
-        } else {
-            &[false]
-        };
+        let kinds: &[bool] = if module_first { &[true, false] } else { &[false] };
         for &as_module in kinds {
             let comments = SingleThreadedComments::default();
             let input = StringInput::new(src, BytePos(1), BytePos(1 + src.len() as u32));
@@ -447,21 +373,11 @@ pub fn collect<'a>(
                 }
                 Err(e) => {
                     let span = e.span();
-                    last_err = format!(
-                        "{} at byte {}",
-                        e.into_kind().msg(),
-                        span.lo.0.saturating_sub(1)
-                    );
+                    last_err = format!("{} at byte {}", e.into_kind().msg(), span.lo.0.saturating_sub(1));
                     continue;
                 }
             };
-            let mut v = Collector {
-                src,
-                base,
-                names: Vec::new(),
-                calls: Vec::new(),
-                out: Vec::new(),
-            };
+            let mut v = Collector { src, base, names: Vec::new(), calls: Vec::new(), out: Vec::new() };
             program.visit_with(&mut v);
             let (leading, trailing) = comments.take_all();
             for map in [leading, trailing] {
@@ -469,16 +385,8 @@ pub fn collect<'a>(
                     for c in list {
                         let start = c.span.lo.0.saturating_sub(1) as usize + 2;
                         let text: &str = &c.text;
-                        if text.len() >= 8
-                            && start + text.len() <= src.len()
-                            && &src[start..start + text.len()] == text
-                        {
-                            v.out.push(Candidate::exact(
-                                Cow::Borrowed(&src[start..start + text.len()]),
-                                base + start,
-                                None,
-                                None,
-                            ));
+                        if text.len() >= 8 && start + text.len() <= src.len() && &src[start..start + text.len()] == text {
+                            v.out.push(Candidate::exact(Cow::Borrowed(&src[start..start + text.len()]), base + start, None, None));
                         }
                     }
                 }
@@ -605,11 +513,7 @@ impl<'a> Collector<'a> {
     fn segment(&self, value: &str, span: Span, quoted: bool, val_start: usize) -> Segment {
         let lo = span.lo.0.saturating_sub(1) as usize;
         let hi = (span.hi.0.saturating_sub(1) as usize).min(self.src.len());
-        let (inner_lo, inner_hi) = if quoted {
-            (lo + 1, hi.saturating_sub(1).max(lo + 1))
-        } else {
-            (lo, hi)
-        };
+        let (inner_lo, inner_hi) = if quoted { (lo + 1, hi.saturating_sub(1).max(lo + 1)) } else { (lo, hi) };
         let exact = self.src.get(inner_lo..inner_hi) == Some(value);
         Segment {
             val_start,
@@ -630,12 +534,7 @@ impl<'a> Collector<'a> {
         } else {
             Cow::Owned(value)
         };
-        self.out.push(Candidate {
-            value,
-            segments: vec![seg],
-            context: self.context(),
-            call: self.call(),
-        });
+        self.out.push(Candidate { value, segments: vec![seg], context: self.context(), call: self.call() });
     }
 
     /// Joins a run of static strings into one candidate.
@@ -648,12 +547,7 @@ impl<'a> Collector<'a> {
             segments.push(seg);
         }
         if value.len() >= 8 {
-            self.out.push(Candidate {
-                value: Cow::Owned(value),
-                segments,
-                context: self.context(),
-                call: self.call(),
-            });
+            self.out.push(Candidate { value: Cow::Owned(value), segments, context: self.context(), call: self.call() });
         }
     }
 
@@ -782,10 +676,7 @@ impl Visit for Collector<'_> {
         // A Firebase web config is public by design: mark it for the rules.
         let firebase = o.props.iter().any(|p| match p {
             PropOrSpread::Prop(p) => match &**p {
-                Prop::KeyValue(kv) => matches!(
-                    prop_name(&kv.key).as_deref(),
-                    Some("authDomain" | "messagingSenderId")
-                ),
+                Prop::KeyValue(kv) => matches!(prop_name(&kv.key).as_deref(), Some("authDomain" | "messagingSenderId")),
                 _ => false,
             },
             _ => false,
@@ -810,17 +701,8 @@ impl Visit for Collector<'_> {
                 let is_concat = matches!(&m.prop, MemberProp::Ident(i) if &*i.sym == "concat");
                 if is_concat {
                     if let Some(first) = static_string(&m.obj) {
-                        let rest: Option<Vec<_>> = c
-                            .args
-                            .iter()
-                            .map(|a| {
-                                if a.spread.is_none() {
-                                    static_string(&a.expr)
-                                } else {
-                                    None
-                                }
-                            })
-                            .collect();
+                        let rest: Option<Vec<_>> =
+                            c.args.iter().map(|a| if a.spread.is_none() { static_string(&a.expr) } else { None }).collect();
                         if let Some(rest) = rest {
                             let mut parts = vec![first];
                             parts.extend(rest);
@@ -834,26 +716,14 @@ impl Visit for Collector<'_> {
         c.callee.visit_with(self);
         let setter = callee.as_deref().is_some_and(|n| {
             let leaf = n.rsplit('.').next().unwrap_or(n);
-            matches!(
-                leaf,
-                "set"
-                    | "append"
-                    | "setRequestHeader"
-                    | "setHeader"
-                    | "header"
-                    | "setItem"
-                    | "defineProperty"
-            )
+            matches!(leaf, "set" | "append" | "setRequestHeader" | "setHeader" | "header" | "setItem" | "defineProperty")
         });
         if let Some(name) = &callee {
             self.calls.push(name.clone());
         }
         // headers.set("Authorization", "Bearer …"): the first argument names the second.
         let header_name = if setter {
-            c.args
-                .first()
-                .and_then(|a| static_string(&a.expr))
-                .map(|(s, _, _)| s)
+            c.args.first().and_then(|a| static_string(&a.expr)).map(|(s, _, _)| s)
         } else {
             None
         };

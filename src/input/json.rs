@@ -70,10 +70,7 @@ pub fn collect(src: &str, base: usize) -> Option<Vec<Candidate<'_>>> {
                         keys.push((depth, value.into_owned()));
                     }
                 } else if value.len() >= 8 {
-                    let context = keys
-                        .last()
-                        .filter(|(d, _)| *d == depth)
-                        .map(|(_, key)| key.clone());
+                    let context = keys.last().filter(|(d, _)| *d == depth).map(|(_, key)| key.clone());
                     let exact = !escaped;
                     let len = value.len();
                     out.push(Candidate {
@@ -102,17 +99,12 @@ mod tests {
     use super::*;
 
     fn contexts(src: &str) -> Vec<(String, Option<String>)> {
-        collect(src, 0)
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.value.into_owned(), c.context))
-            .collect()
+        collect(src, 0).unwrap().into_iter().map(|c| (c.value.into_owned(), c.context)).collect()
     }
 
     #[test]
     fn values_carry_the_key_of_their_own_level() {
-        let src =
-            r#"{"a": "aaaaaaaa", "b": {"c": "cccccccc", "d": ["dddddddd"]}, "e": "eeeeeeee"}"#;
+        let src = r#"{"a": "aaaaaaaa", "b": {"c": "cccccccc", "d": ["dddddddd"]}, "e": "eeeeeeee"}"#;
         assert_eq!(
             contexts(src),
             vec![
@@ -123,38 +115,18 @@ mod tests {
             ]
         );
         assert_eq!(contexts(r#"["xxxxxxxx"]"#), vec![("xxxxxxxx".into(), None)]);
-        assert_eq!(
-            contexts(r#"[{"k": "xxxxxxxx"}, "yyyyyyyy"]"#),
-            vec![
-                ("xxxxxxxx".into(), Some("k".into())),
-                ("yyyyyyyy".into(), None)
-            ]
-        );
+        assert_eq!(contexts(r#"[{"k": "xxxxxxxx"}, "yyyyyyyy"]"#), vec![("xxxxxxxx".into(), Some("k".into())), ("yyyyyyyy".into(), None)]);
     }
 
     #[test]
     fn deep_nesting_keeps_bounded_key_slots() {
         // keys past the bound are dropped; the levels above keep theirs
         let n = MAX_KEYED_LEVELS + 100;
-        let src = format!(
-            r#"{}"vvvvvvvv"{}, "top": "tttttttt"}}"#,
-            r#"{"k": "#.repeat(n),
-            "}".repeat(n - 1)
-        );
+        let src = format!(r#"{}"vvvvvvvv"{}, "top": "tttttttt"}}"#, r#"{"k": "#.repeat(n), "}".repeat(n - 1));
         let got = contexts(&src);
-        assert_eq!(
-            got,
-            vec![
-                ("vvvvvvvv".into(), None),
-                ("tttttttt".into(), Some("top".into()))
-            ]
-        );
+        assert_eq!(got, vec![("vvvvvvvv".into(), None), ("tttttttt".into(), Some("top".into()))]);
         // a million brackets: no key slot at all
-        let src = format!(
-            "{}\"xxxxxxxx\"{}",
-            "[".repeat(1_000_000),
-            "]".repeat(1_000_000)
-        );
+        let src = format!("{}\"xxxxxxxx\"{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
         assert_eq!(contexts(&src), vec![("xxxxxxxx".into(), None)]);
     }
 }

@@ -23,20 +23,15 @@ fn assignment() -> &'static regex::bytes::Regex {
 pub fn collect(src: &str, base: usize) -> Vec<Candidate<'_>> {
     let mut out = vec![Candidate::exact(Cow::Borrowed(src), base, None, None)];
     for caps in assignment().captures_iter(src.as_bytes()) {
-        let (Some(name), Some(value)) = (
-            caps.get(1),
-            caps.get(2).or(caps.get(3)).or(caps.get(4)).or(caps.get(5)),
-        ) else {
+        let (Some(name), Some(value)) = (caps.get(1), caps.get(2).or(caps.get(3)).or(caps.get(4)).or(caps.get(5)))
+        else {
             continue;
         };
         // Bounds checked here rather than as regex repetition counts, which compile slowly.
         if name.len() > 64 || value.len() > 256 {
             continue;
         }
-        let (Some(name), Some(val)) = (
-            src.get(name.start()..name.end()),
-            src.get(value.start()..value.end()),
-        ) else {
+        let (Some(name), Some(val)) = (src.get(name.start()..name.end()), src.get(value.start()..value.end())) else {
             continue;
         };
         if val.contains('\\') {
@@ -56,12 +51,7 @@ pub fn collect(src: &str, base: usize) -> Vec<Candidate<'_>> {
                 call: None,
             });
         } else {
-            out.push(Candidate::exact(
-                Cow::Borrowed(val),
-                base + value.start(),
-                Some(name.to_string()),
-                None,
-            ));
+            out.push(Candidate::exact(Cow::Borrowed(val), base + value.start(), Some(name.to_string()), None));
         }
     }
     out
@@ -85,9 +75,7 @@ pub fn context_before(src: &str, start: usize) -> Option<String> {
     i -= 1;
     skip(&mut i, b"\"'` \t");
     let end = i;
-    while i > floor
-        && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'$' | b'-' | b'.'))
-    {
+    while i > floor && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'_' | b'$' | b'-' | b'.')) {
         i -= 1;
     }
     (end > i).then(|| src[i..end].to_string())

@@ -30,46 +30,13 @@ fn escape(value: &str, quote: char) -> String {
 fn shapes(name: &str, value: &str) -> Vec<(&'static str, String, bool)> {
     let plain = !value.contains(['\n', '\r', '\\', '"', '\'', '`', '$']);
     let first = value.chars().next().unwrap();
-    let escaped = format!(
-        "\\u{:04x}{}",
-        first as u32,
-        escape(&value[first.len_utf8()..], '"')
-    );
+    let escaped = format!("\\u{:04x}{}", first as u32, escape(&value[first.len_utf8()..], '"'));
     vec![
-        (
-            "double quotes",
-            format!(
-                "const {name} = \"{}\";\nconsole.log({name});\n",
-                escape(value, '"')
-            ),
-            plain,
-        ),
-        (
-            "single quotes",
-            format!("let {name} = '{}';\n", escape(value, '\'')),
-            plain,
-        ),
-        (
-            "template",
-            format!("var {name} = `{}`;\n", escape(value, '`')),
-            plain,
-        ),
-        (
-            "minified",
-            format!(
-                "!function(){{var e={{{name}:\"{}\"}};t(e)}}();",
-                escape(value, '"')
-            ),
-            plain,
-        ),
-        (
-            "object property",
-            format!(
-                "export default {{\n  config: {{ {name}: \"{}\" }},\n}};\n",
-                escape(value, '"')
-            ),
-            plain,
-        ),
+        ("double quotes", format!("const {name} = \"{}\";\nconsole.log({name});\n", escape(value, '"')), plain),
+        ("single quotes", format!("let {name} = '{}';\n", escape(value, '\'')), plain),
+        ("template", format!("var {name} = `{}`;\n", escape(value, '`')), plain),
+        ("minified", format!("!function(){{var e={{{name}:\"{}\"}};t(e)}}();", escape(value, '"')), plain),
+        ("object property", format!("export default {{\n  config: {{ {name}: \"{}\" }},\n}};\n", escape(value, '"')), plain),
         ("escaped", format!("const {name} = \"{escaped}\";\n"), false),
     ]
 }
@@ -87,16 +54,9 @@ fn every_rule_has_examples_or_is_derived() {
         if !r.pattern.is_empty() {
             assert!(!r.examples.is_empty(), "{} has no examples", r.id);
             assert!(!r.negatives.is_empty(), "{} has no negative examples", r.id);
-            regex::bytes::RegexBuilder::new(r.pattern)
-                .unicode(false)
-                .build()
-                .unwrap_or_else(|e| panic!("{}: {e}", r.id));
+            regex::bytes::RegexBuilder::new(r.pattern).unicode(false).build().unwrap_or_else(|e| panic!("{}: {e}", r.id));
             assert_eq!(
-                regex::bytes::RegexBuilder::new(r.pattern)
-                    .unicode(false)
-                    .build()
-                    .unwrap()
-                    .captures_len(),
+                regex::bytes::RegexBuilder::new(r.pattern).unicode(false).build().unwrap().captures_len(),
                 2,
                 "{} must have exactly one capture group",
                 r.id
@@ -110,12 +70,7 @@ fn ids_are_unique_and_kebab_case() {
     let mut seen = std::collections::HashSet::new();
     for r in all() {
         assert!(seen.insert(r.id), "duplicate id {}", r.id);
-        assert!(
-            r.id.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-            "{}",
-            r.id
-        );
+        assert!(r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", r.id);
     }
 }
 
@@ -126,37 +81,18 @@ fn examples_are_found_in_every_shape() {
         for ex in r.examples {
             let (name, value) = split_example(r.context.is_some(), ex);
             for (label, src, exact) in shapes(name, value) {
-                let report = scan(
-                    src.as_bytes(),
-                    &Options {
-                        file: "bundle.js".into(),
-                        ..Options::default()
-                    },
-                );
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
                 let hit = report.findings.iter().find(|f| f.rule_id == r.id);
                 match hit {
-                    None => failures.push(format!(
-                        "{} not found ({label}): {src:?} -> {:?}",
-                        r.id,
-                        report
-                            .findings
-                            .iter()
-                            .map(|f| &f.rule_id)
-                            .collect::<Vec<_>>()
-                    )),
+                    None => failures.push(format!("{} not found ({label}): {src:?} -> {:?}", r.id, report.findings.iter().map(|f| &f.rule_id).collect::<Vec<_>>())),
                     Some(f) => {
                         if exact {
                             let found = &src[f.start..f.end];
                             if !value.contains(found) || found.len() < value.len().min(20) {
-                                failures.push(format!(
-                                    "{} ({label}) span {:?} is not the secret",
-                                    r.id, found
-                                ));
+                                failures.push(format!("{} ({label}) span {:?} is not the secret", r.id, found));
                             }
                         }
-                        if f.secret.len() >= value.len()
-                            || (value.len() > 12 && f.secret.contains(&value[..value.len() - 4]))
-                        {
+                        if f.secret.len() >= value.len() || (value.len() > 12 && f.secret.contains(&value[..value.len() - 4])) {
                             failures.push(format!("{} ({label}) secret not redacted", r.id));
                         }
                     }
@@ -164,30 +100,14 @@ fn examples_are_found_in_every_shape() {
             }
             // As plain text too (a `.env`-style line).
             // A `.env` line; values with spaces are quoted, as dotenv files quote them.
-            let text = if value.contains(' ') {
-                format!("{name}=\"{value}\"\n")
-            } else {
-                format!("{name}={value}\n")
-            };
-            let report = scan(
-                text.as_bytes(),
-                &Options {
-                    file: "notes.txt".into(),
-                    kind: Some(FileKind::Text),
-                    ..Options::default()
-                },
-            );
+            let text = if value.contains(' ') { format!("{name}=\"{value}\"\n") } else { format!("{name}={value}\n") };
+            let report = scan(text.as_bytes(), &Options { file: "notes.txt".into(), kind: Some(FileKind::Text), ..Options::default() });
             if !value.contains('\n') && !report.findings.iter().any(|f| f.rule_id == r.id) {
                 failures.push(format!("{} not found in text: {text:?}", r.id));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -197,25 +117,14 @@ fn negatives_are_not_found_in_any_shape() {
         for ex in r.negatives {
             let (name, value) = split_example(r.context.is_some(), ex);
             for (label, src, _) in shapes(name, value) {
-                let report = scan(
-                    src.as_bytes(),
-                    &Options {
-                        file: "bundle.js".into(),
-                        ..Options::default()
-                    },
-                );
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
                 if report.findings.iter().any(|f| f.rule_id == r.id) {
                     failures.push(format!("{} matched negative ({label}): {src:?}", r.id));
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -227,17 +136,8 @@ fn context_rules_have_no_keywords() {
             assert!(r.keywords.is_empty(), "{} has a context and keywords", r.id);
         }
         for kw in r.keywords {
-            assert_eq!(
-                *kw,
-                kw.to_ascii_lowercase(),
-                "{}: keywords are lowercase",
-                r.id
-            );
-            assert!(
-                kw.len() >= 3,
-                "{}: keyword {kw:?} is too short to be selective",
-                r.id
-            );
+            assert_eq!(*kw, kw.to_ascii_lowercase(), "{}: keywords are lowercase", r.id);
+            assert!(kw.len() >= 3, "{}: keyword {kw:?} is too short to be selective", r.id);
         }
     }
 }
@@ -247,11 +147,7 @@ fn publishable_rules_are_info_and_say_what_still_matters() {
     for r in all() {
         if r.kind == crate::finding::Kind::Publishable {
             assert_eq!(r.severity, crate::finding::Severity::Info, "{}", r.id);
-            assert!(
-                r.allows.contains("ublic") || r.allows.contains("eant for"),
-                "{}: say why it is safe",
-                r.id
-            );
+            assert!(r.allows.contains("ublic") || r.allows.contains("eant for"), "{}: say why it is safe", r.id);
         }
     }
 }
@@ -272,68 +168,34 @@ fn keywords_are_part_of_the_token() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Every example inside a bundle big enough for the windowed search, as a literal among other
 /// code and inside one huge string, is found at the same place as in a small file.
 #[test]
 fn examples_are_found_in_big_files() {
-    let pad: String = (0..2500)
-        .map(|i| format!("function f{i}(a,b){{return a+b*{i}}}"))
-        .collect();
+    let pad: String = (0..2500).map(|i| format!("function f{i}(a,b){{return a+b*{i}}}")).collect();
     let mut failures = Vec::new();
     for r in all() {
         for ex in r.examples {
             let (name, value) = split_example(r.context.is_some(), ex);
             let literal = format!("{pad}\nconst {name} = \"{}\";\n{pad}", escape(value, '"'));
-            let huge = format!(
-                "const {name} = \"{}{}{}\";\n",
-                " ".repeat(70_000),
-                escape(value, '"'),
-                " ".repeat(70_000)
-            );
+            let huge = format!("const {name} = \"{}{}{}\";\n", " ".repeat(70_000), escape(value, '"'), " ".repeat(70_000));
             // A name's rule judges the whole string assigned to the name: no huge string there.
-            let shapes = if r.context.is_some() {
-                vec![("literal", literal)]
-            } else {
-                vec![("literal", literal), ("huge string", huge)]
-            };
+            let shapes = if r.context.is_some() { vec![("literal", literal)] } else { vec![("literal", literal), ("huge string", huge)] };
             for (label, src) in shapes {
-                let report = scan(
-                    src.as_bytes(),
-                    &Options {
-                        file: "bundle.js".into(),
-                        ..Options::default()
-                    },
-                );
+                let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), ..Options::default() });
                 match report.findings.iter().find(|f| f.rule_id == r.id) {
                     None => failures.push(format!("{} not found ({label})", r.id)),
                     // Escapes make the span the whole literal (as in small files).
-                    Some(f)
-                        if escape(value, '"') == value
-                            && !value.contains(&src[f.start..f.end])
-                            && r.context.is_none() =>
-                    {
-                        failures.push(format!(
-                            "{} ({label}) span {}..{} is not the secret",
-                            r.id, f.start, f.end
-                        ))
+                    Some(f) if escape(value, '"') == value && !value.contains(&src[f.start..f.end]) && r.context.is_none() => {
+                        failures.push(format!("{} ({label}) span {}..{} is not the secret", r.id, f.start, f.end))
                     }
                     Some(_) => {}
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
