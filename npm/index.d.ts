@@ -47,6 +47,8 @@ export interface Report {
   findings: Finding[]
   notes: Note[]
   stats: { bytes: number; strings: number; ms: number }
+  /** A source map only: its first first-party source that is server-side code, and why. */
+  serverSource?: { source: string; why: string; line: number; column: number }
 }
 
 export interface KnownSecret { name: string; value: string; secret?: boolean }
