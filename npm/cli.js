@@ -9,7 +9,7 @@ const path = require('node:path')
 const zlib = require('node:zlib')
 const { loadConfig, ConfigError, applyRuleLevels, failsAt, describeValue, shownName } = require('./config.js')
 const { walk, extensionOf, displayPath } = require('./walk.js')
-const { runPool, defaultJobs } = require('./pool.js')
+const { startPool, defaultJobs } = require('./pool.js')
 const { gitFolderFinding, DEPLOY_RULES } = require('./deploy-check.js')
 const { applySuppressions, readBaseline, writeBaseline, staleBaselineEntries } = require('./suppress.js')
 const report = require('./report.js')
@@ -255,6 +255,13 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
   const writeBaselineAbs = opts.writeBaseline ? path.resolve(cwd, opts.writeBaseline) : null
   const configRoot = config.configPath ? path.dirname(config.configPath) : cwd
 
+  const progress = progressReporter(opts, stderr)
+  // the threads start loading their cores while this thread walks the folders
+  const pool = startPool({
+    jobs: opts.jobs || defaultJobs(),
+    workerData: { cwd, rules: config.rules, showSecrets: opts.showSecrets },
+    onProgress: (done, total) => progress.update(done, total),
+  })
   let walked
   try {
     walked = walk(paths, {
@@ -262,18 +269,14 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
       exclude: [outputAbs, writeBaselineAbs].filter(Boolean),
     })
   } catch (err) {
+    pool.close()
     return fail(`cannot read ${paths.join(', ')} (${err.code || oneLine(err)})`)
   }
 
-  const tasks = walked.files.map((f) => ({ path: f.path, display: f.display, rel: f.rel, size: f.size }))
-  const progress = progressReporter(opts, stderr)
+  const tasks = walked.files.map((f) => ({ path: f.path, display: f.display, rel: f.rel, size: f.size, roots: walked.roots }))
   let results
   try {
-    results = await runPool(tasks, {
-      jobs: opts.jobs || defaultJobs(),
-      workerData: { roots: walked.roots, cwd, rules: config.rules, showSecrets: opts.showSecrets },
-      onProgress: (done, total) => progress.update(done, total),
-    })
+    results = await pool.run(tasks)
   } catch (err) {
     return fail(oneLine(err))
   } finally {

@@ -11,7 +11,7 @@ const { isBinary, kindOf, extensionOf } = require('./walk.js')
 const { resolveSourceMap, normalizeSourcePath } = require('./sourcemap-link.js')
 const { checkDeployFile } = require('./deploy-check.js')
 
-const { roots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
+const { roots: givenRoots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
 const MAX_DECOMPRESSED = 256 * 1024 * 1024
 const MAX_FILE = 512 * 1024 * 1024
 /** Files under this size (as walked) are read in one go. */
@@ -104,6 +104,8 @@ function scanFile(task) {
   const kind = kindOf(innerName)
   let link = null
   if (kind === 'js' || kind === 'css') {
+    // the scanned roots come with each file: the pool starts before the folders are walked
+    const roots = task.roots || givenRoots || []
     link = resolveSourceMap({ file: task.path, text: buf, kind, roots, display: task.display, lazy: true })
     if (link.note) notes.push(link.note)
   }
