@@ -21,10 +21,12 @@ let core
 let scanner
 try {
   core = require('./index.js')
-  // the core rejects ids it does not know: deploy-* rules live in the CLI, env-* ones in the plugins
-  const list = typeof core.rules === 'function' ? core.rules() : core.rules
+  // the core rejects ids it does not know: deploy-* rules live in the CLI, env-* ones in the
+  // plugins (the rule list is fetched only when there are overrides to sort)
+  const overrides = Object.entries(rules)
+  const list = overrides.length === 0 ? [] : typeof core.rules === 'function' ? core.rules() : core.rules
   const known = new Set((Array.isArray(list) ? list : []).map((r) => (typeof r === 'string' ? r : r && r.id)))
-  const coreRules = Object.fromEntries(Object.entries(rules).filter(([id]) => known.size === 0 ? !id.startsWith('deploy-') : known.has(id)))
+  const coreRules = Object.fromEntries(overrides.filter(([id]) => known.size === 0 ? !id.startsWith('deploy-') : known.has(id)))
   scanner = new core.Scanner({ rules: coreRules, knownSecrets, showSecrets })
   parentPort.postMessage({ type: 'ready' })
 } catch (err) {
