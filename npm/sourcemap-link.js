@@ -77,6 +77,8 @@ function resolveSourceMap({ file, text, kind = 'js', roots, display = file, lazy
     // hidden-source-map style: no comment, but `bundle.js.map` deployed beside it
     const beside = file + '.map'
     try {
+      // most bundles have none: ask without the cost of a thrown ENOENT per file
+      if (!fs.statSync(beside, { throwIfNoEntry: false })) return none(null)
       const real = fs.realpathSync(beside)
       if (isInside(real, roots) && fs.statSync(real).isFile()) return readMap(real, beside, display)
     } catch {}
