@@ -587,7 +587,9 @@ describe('worker pool', () => {
   function threeFiles() {
     const cwd = tempDir('pool')
     const key = fakeKeys.stripeSecret()
-    writeTree(cwd, { 'dist/a.js': `const a = "${key}";\n`, 'dist/b.js': 'const b = 1;\n', 'dist/c.js': `const c = "${key}";\n` })
+    // b.js is the biggest, so it is handed out first and the others wait queued behind it: they
+    // must go to another thread when b.js's thread dies, not be reported with it
+    writeTree(cwd, { 'dist/a.js': `const a = "${key}";\n`, 'dist/b.js': 'const b = 1;\n' + '// padding\n'.repeat(50), 'dist/c.js': `const c = "${key}";\n` })
     return { cwd, key }
   }
   for (const [mode, re] of [['exit', /the scanning thread died on this file/], ['internal', /the scanner failed on this file/], ['overflow', /./]]) {
