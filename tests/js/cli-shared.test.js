@@ -277,6 +277,10 @@ describe('source-map linking', () => {
     assert.equal(smlink.findSourceMappingURL('var s = "//# sourceMappingURL=" + name;'), null)
     assert.equal(smlink.findSourceMappingURL('a()\n//@ sourceMappingURL=legacy.map'), 'legacy.map')
     assert.equal(smlink.findSourceMappingURL('no map here'), null)
+    // a Buffer is searched without decoding it whole; non-ASCII before the comment is no matter
+    assert.equal(smlink.findSourceMappingURL(Buffer.from('const é = "ü";\n//# sourceMappingURL=b.js.map\n')), 'b.js.map')
+    assert.equal(smlink.findSourceMappingURL(Buffer.from('var s = "//# sourceMappingURL=" + name;')), null)
+    assert.equal(smlink.findSourceMappingURL(Buffer.from('x{}\n/*# sourceMappingURL=a.css.map */'), 'css'), 'a.css.map')
   })
 
   test('never reads a map outside the roots; missing and broken maps give notes', () => {
