@@ -142,10 +142,22 @@ pub fn is_placeholder(s: &str) -> bool {
         "process.env", "import.meta", "todo", "fixme", "notreal", "not_real", "not-real", "fake_", "test_key",
         "my_api", "my-api", "api_key_here", "key_here", "token_here", "secret_here",
     ];
-    if WORDS.iter().any(|w| lower.contains(w)) {
-        return true;
-    }
+    // Written as a word: `xxxx`, `XXXX`, `Example`, `EXAMPLE`. Mixed case (`xXxX`, `ToDo`) is
+    // chance inside a random token: one random 40-character AWS secret in 5,000 holds `xxxx`
+    // in some mix of cases, and was dismissed as a placeholder.
+    let as_word = |w: &[u8]| {
+        let lower = w.iter().all(|c| !c.is_ascii_uppercase());
+        let upper = w.iter().all(|c| !c.is_ascii_lowercase());
+        let title = w.first().is_some_and(|c| c.is_ascii_uppercase()) && w[1..].iter().all(|c| !c.is_ascii_uppercase());
+        lower || upper || title
+    };
     let b = s.as_bytes();
+    for w in WORDS {
+        // `lower` has the same bytes at the same offsets, ASCII folded
+        if lower.match_indices(w).any(|(i, _)| as_word(&b[i..i + w.len()])) {
+            return true;
+        }
+    }
     // A run of six identical characters, or an ascending run of eight (123456789, abcdefgh).
     let mut same = 1;
     let mut asc = 1;
@@ -192,6 +204,13 @@ mod tests {
         assert!(is_placeholder("your-api-key-here"));
         assert!(is_placeholder("1234567890abcdef"));
         assert!(!is_placeholder("Ksu1Qo4dPqjLo40O8a0Wt0jm0ug5GI6V"));
+        assert!(is_placeholder("sk_live_XXXXXXXXXXXXXXXX"));
+        assert!(is_placeholder("Example-Key-0123"));
+        assert!(is_placeholder("my-secret-TODO"));
+        // the same letters in a random mix of cases are chance, not a placeholder
+        assert!(!is_placeholder("FbOCv1uJ2/xsfcCO0RHlIDIr8Ced+rzTCDIxxXxp"));
+        assert!(!is_placeholder("ieJRhEsiJY5q/1vpXlYBgpoKuYxgxPtll/TxXxXm"));
+        assert!(!is_placeholder("h2Rk9ToDoQp4Zs8Lw1Vx7Nc3Bm6Jf0Gt"));
         assert!(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
     }
 }
