@@ -152,9 +152,12 @@ pub fn is_placeholder(s: &str) -> bool {
         lower || upper || title
     };
     let b = s.as_bytes();
+    let folded = lower.as_bytes();
     for w in WORDS {
-        // `lower` has the same bytes at the same offsets, ASCII folded
-        if lower.match_indices(w).any(|(i, _)| as_word(&b[i..i + w.len()])) {
+        // Every place, overlapping ones too (`xXXXXx` holds `XXXX` at 1): `lower` has the same
+        // bytes at the same offsets, ASCII folded.
+        let w = w.as_bytes();
+        if folded.windows(w.len()).enumerate().any(|(i, f)| f == w && as_word(&b[i..i + w.len()])) {
             return true;
         }
     }
@@ -211,6 +214,8 @@ mod tests {
         assert!(!is_placeholder("FbOCv1uJ2/xsfcCO0RHlIDIr8Ced+rzTCDIxxXxp"));
         assert!(!is_placeholder("ieJRhEsiJY5q/1vpXlYBgpoKuYxgxPtll/TxXxXm"));
         assert!(!is_placeholder("h2Rk9ToDoQp4Zs8Lw1Vx7Nc3Bm6Jf0Gt"));
+        // a word-shaped marker is found where a mixed-case one overlaps it
+        assert!(is_placeholder("h2Rk9xXXXXxQp4Zs8Lw1Vx7Nc3Bm6Jf0"));
         assert!(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
     }
 }
