@@ -320,8 +320,8 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
         // A rule with keywords is selected by them (name rules have none: a rule test says so).
         let windows = match (windowed, !rule.keywords.is_empty()) {
             (true, true) => windows_for(c, i, &found, bytes),
-            // At any length: its regex (counted repetitions, no literal) is also slow to build.
-            (_, false) if rule.id == "discord-bot-token" => Some(dotted_token_windows(bytes)),
+            // A shape at any length: such regexes (counted repetitions, no literal) are also slow.
+            (_, false) => rule.shape.map(|shape| shape_windows(shape, bytes)),
             _ => None,
         };
         match windows {
@@ -418,9 +418,16 @@ fn windows_for(c: &Compiled, i: usize, found: &[(usize, usize, usize)], b: &[u8]
     Some(merged)
 }
 
-/// Windows around `<23-27 token chars>.<6 token chars>.`, the one fixed shape of a Discord bot
-/// token (it has no fixed text to be a keyword): dots are common in code, but a dot seven bytes
-/// after another with a long dot-free token before is rare, so this costs one pass of `memchr`.
+/// Windows around the places of a rule's shape.
+fn shape_windows(shape: rules::Shape, b: &[u8]) -> Vec<(usize, usize)> {
+    match shape {
+        rules::Shape::DottedToken => dotted_token_windows(b),
+    }
+}
+
+/// Windows around `<23-27 token chars>.<6 token chars>.`: dots are common in code, but a dot
+/// seven bytes after another with a long dot-free token before is rare, so this costs one pass
+/// of `memchr`.
 fn dotted_token_windows(b: &[u8]) -> Vec<(usize, usize)> {
     let token = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-';
     let spans = memchr::memchr_iter(b'.', b)

@@ -40,6 +40,7 @@ pub const RULES: &[Rule] = &[
         remedy: "Reset the token in the Discord developer portal and run bot logic on a server.",
         examples: &["NjM0OTk0ODQwMzY1NzMyMDEz.qOnyux.EQ76e2Dxxr4QfGjFxrpujWoAXK8AclSB0Lnm-C"],
         negatives: &["NaNaNaNaNaNaNaNaNaNaNaNa.abcdef.ghijklmnopqrstuvwxyzabcdefghijk"],
+        shape: DottedToken,
     },
     rule! {
         id: "discord-webhook-url", provider: "Discord", title: "Discord webhook URL", kind: Secret,

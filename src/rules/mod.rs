@@ -51,6 +51,13 @@ pub enum Validator {
     Bech32,
 }
 
+/// A fixed shape of a token that has no fixed text to be a keyword.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shape {
+    /// `<23-27 token chars>.<6 token chars>.` (Discord bot tokens).
+    DottedToken,
+}
+
 /// One detector.
 #[derive(Debug)]
 pub struct Rule {
@@ -78,6 +85,9 @@ pub struct Rule {
     /// When set, the value must sit in a context (assigned name or nearby text) matching this
     /// lowercase regex: used for formats that are only a shape (40 base64 characters).
     pub context: Option<&'static str>,
+    /// For a rule without keywords: the fixed shape that finds the places it can match, so that
+    /// its regex runs only there (see `detect`).
+    pub shape: Option<Shape>,
     /// What the key allows.
     pub allows: &'static str,
     /// What to do about it: rotate, move the call to a server.
@@ -130,7 +140,7 @@ macro_rules! rule {
         severity: $sev:ident, keywords: $kw:expr, pattern: $pat:expr, prefixes: $prefixes:expr,
         min_randomness: $rand:expr, validator: $val:ident, context: $ctx:expr,
         allows: $allows:expr, remedy: $remedy:expr,
-        examples: $ex:expr, negatives: $neg:expr $(,)?
+        examples: $ex:expr, negatives: $neg:expr $(, shape: $shape:ident)? $(,)?
     ) => {
         $crate::rules::Rule {
             id: $id,
@@ -144,6 +154,7 @@ macro_rules! rule {
             min_randomness: $rand,
             validator: $crate::rules::Validator::$val,
             context: $ctx,
+            shape: $crate::rule_shape!($($shape)?),
             allows: $allows,
             remedy: $remedy,
             #[cfg(test)]
@@ -151,6 +162,18 @@ macro_rules! rule {
             #[cfg(test)]
             negatives: $neg,
         }
+    };
+}
+
+/// A rule's optional `shape:` (see [`rule!`]).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! rule_shape {
+    () => {
+        None
+    };
+    ($shape:ident) => {
+        Some($crate::rules::Shape::$shape)
     };
 }
 

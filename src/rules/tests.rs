@@ -143,6 +143,16 @@ fn context_rules_have_no_keywords() {
 }
 
 #[test]
+fn shapes_are_for_rules_without_keywords() {
+    // The engine looks for a rule's shape only when no keyword selects it.
+    let shaped: Vec<_> = all().iter().filter(|r| r.shape.is_some()).collect();
+    assert!(!shaped.is_empty());
+    for r in shaped {
+        assert!(r.keywords.is_empty() && r.context.is_none(), "{}: a shape is for a keyword-less rule", r.id);
+    }
+}
+
+#[test]
 fn publishable_rules_are_info_and_say_what_still_matters() {
     for r in all() {
         if r.kind == crate::finding::Kind::Publishable {
