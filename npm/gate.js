@@ -59,10 +59,14 @@ function loadCore() {
  */
 function createScanner({ knownSecrets = [], rules = {} } = {}) {
   // the first call into the core (the Scanner made here) is what compiles the .wasm
-  return withBaselineWasm(() => makeScanner(knownSecrets, rules))
+  return withBaselineWasm(() => makeScanner({ knownSecrets, rules }))
 }
 
-function makeScanner(knownSecrets, rules) {
+/**
+ * The same Scanner, compiled with V8's default tiering: the CLI's worker threads scan many files
+ * and profit from optimised code.
+ */
+function makeScanner({ knownSecrets = [], rules = {} } = {}) {
   const { Scanner, rules: coreRules } = loadCore()
   const overrides = Object.entries(rules || {})
   let known = null
@@ -396,6 +400,7 @@ function ignoreCommentAt(text, line) {
 
 module.exports = {
   createScanner,
+  makeScanner,
   ignoreCommentAt,
   scanAssets,
   mergeResults,

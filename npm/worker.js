@@ -10,6 +10,7 @@ const { parentPort, workerData } = require('node:worker_threads')
 const { isBinary, kindOf, extensionOf } = require('./walk.js')
 const { resolveSourceMap, normalizeSourcePath } = require('./sourcemap-link.js')
 const { checkDeployFile } = require('./deploy-check.js')
+const { makeScanner } = require('./gate.js')
 
 const { roots: givenRoots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
 const MAX_DECOMPRESSED = 256 * 1024 * 1024
@@ -17,17 +18,11 @@ const MAX_FILE = 512 * 1024 * 1024
 /** Files under this size (as walked) are read in one go. */
 const WHOLE_READ = 1024 * 1024
 
-let core
 let scanner
 try {
-  core = require('./index.js')
-  // the core rejects ids it does not know: deploy-* rules live in the CLI, env-* ones in the
-  // plugins (the rule list is fetched only when there are overrides to sort)
-  const overrides = Object.entries(rules)
-  const list = overrides.length === 0 ? [] : typeof core.rules === 'function' ? core.rules() : core.rules
-  const known = new Set((Array.isArray(list) ? list : []).map((r) => (typeof r === 'string' ? r : r && r.id)))
-  const coreRules = Object.fromEntries(overrides.filter(([id]) => known.size === 0 ? !id.startsWith('deploy-') : known.has(id)))
-  scanner = new core.Scanner({ rules: coreRules, knownSecrets, showSecrets })
+  // the gate's Scanner: rule overrides the core does not know (deploy-* in the CLI, env-* in the
+  // plugins) are not passed to it
+  scanner = makeScanner({ rules, knownSecrets })
   parentPort.postMessage({ type: 'ready' })
 } catch (err) {
   parentPort.postMessage({ type: 'init-error', message: firstLine(err) })
@@ -78,6 +73,8 @@ function scanFile(task) {
     notes.push({ file: task.display, code: 'binary', message: 'binary file, not scanned for secrets' })
     return { findings, notes, stats: { bytes, ms: Date.now() - started }, binary: true }
   }
+  // fail closed rather than skip: a file this big is reported as not judged
+  const tooLarge = (size) => ({ error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(size / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } })
   let buf
   try {
     // most files are small: read them whole at once (binary ones are sniffed below); a big one
@@ -85,11 +82,10 @@ function scanFile(task) {
     if (!(task.size < WHOLE_READ)) {
       if (!compressed && isBinary(name, readHead(task.path))) return binaryResult(task.size || 0)
       const size = fs.statSync(task.path).size
-      // fail closed rather than skip: a file this big is reported as not judged
-      if (size > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(size / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
+      if (size > MAX_FILE) return tooLarge(size)
     }
     buf = fs.readFileSync(task.path)
-    if (buf.length > MAX_FILE) return { error: { file: task.display, code: 'too-large', message: `too large to scan (${Math.round(buf.length / 1048576)} MiB, limit ${MAX_FILE / 1048576} MiB)` } }
+    if (buf.length > MAX_FILE) return tooLarge(buf.length)
   } catch (err) {
     return { error: { file: task.display, code: 'io', message: `cannot read file (${err.code || firstLine(err)})` } }
   }
