@@ -126,9 +126,8 @@ function credentialsFileName(name, rel) {
   return null
 }
 
-function credentialsFinding(name, rel, text) {
-  const { re = null, what = name } = credentialsFileName(name, rel) || {}
-  if (!re) return null
+/** The first credential in `text`, the content of the credentials file credentialsFileName named. */
+function credentialsFinding({ re, what }, text) {
   let m
   while ((m = re.exec(text)) !== null) {
     const value = m[m.length - 1]
@@ -187,8 +186,9 @@ function checkDeployFile({ file, rel, name, text: given = null, serverSource = n
   if (KEYSTORE_EXTENSIONS.test(base)) {
     findings.push(makeFinding('deploy-private-key-file', { file, rel, message: `Key store ${base} (may hold private keys) is in the output folder.` }))
   }
-  if (credentialsFileName(base, rel) && textOf()) {
-    const cred = credentialsFinding(base, rel, textOf())
+  const credentials = credentialsFileName(base, rel)
+  if (credentials && textOf()) {
+    const cred = credentialsFinding(credentials, textOf())
     if (cred) {
       findings.push(makeFinding('deploy-credentials-file', {
         file, rel, span: cred.span,
