@@ -157,9 +157,4 @@ function startPool({ jobs = defaultJobs(), workerData = {}, onProgress = null, w
   }
 }
 
-/** Start a pool and run `tasks` on it (see startPool). */
-function runPool(tasks, opts = {}) {
-  return startPool({ ...opts, jobs: Math.max(1, Math.min(opts.jobs || defaultJobs(), tasks.length || 1)) }).run(tasks)
-}
-
-module.exports = { startPool, runPool, defaultJobs, PoolError, WORKER_FILE }
+module.exports = { startPool, defaultJobs, PoolError, WORKER_FILE }
