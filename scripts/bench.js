@@ -110,8 +110,9 @@ function cliBench({ peers, slowPeers = true }) {
   const cli = path.join(root, 'npm', 'cli.js')
   console.log(`\nCLI over the corpus (${corpus}: ${(bytes / 1e6).toFixed(0)} MB), wall time and peak RSS (median of alternating runs for the fast tools):`)
   const rows = []
+  const cliArgv = (jobs) => [process.execPath, cli, '.', '--jobs', String(jobs), '--format', 'json', '--fail-on', 'info']
   const ours = (jobs) => {
-    const m = measured([process.execPath, cli, '.', '--jobs', String(jobs), '--format', 'json', '--fail-on', 'info'], { cwd: corpus })
+    const m = measured(cliArgv(jobs), { cwd: corpus })
     let findings = 'error'
     try {
       findings = JSON.parse(m.stdout).findings.length
@@ -156,7 +157,7 @@ function cliBench({ peers, slowPeers = true }) {
   try {
     for (const n of [1, 2, 4]) {
       while (fs.readdirSync(tmp).length < n) fs.cpSync(corpus, path.join(tmp, `copy${fs.readdirSync(tmp).length}`), { recursive: true })
-      const m = measured([process.execPath, cli, '.', '--jobs', '2', '--format', 'json', '--fail-on', 'info'], { cwd: tmp })
+      const m = measured(cliArgv(2), { cwd: tmp })
       if (m.error) console.log(`  ${n}x: error ${m.error}`)
       else console.log(`  ${n}x  ${((n * bytes) / 1e6).toFixed(0).padStart(5)} MB  ${(m.wall / 1000).toFixed(2).padStart(7)} s  ${((n * bytes) / 1e6 / (m.wall / 1000)).toFixed(1).padStart(6)} MB/s  peak RSS ${m.rssMb.toFixed(0)} MB`)
     }
