@@ -46,7 +46,7 @@ export interface Report {
   kind: FileKind
   findings: Finding[]
   notes: Note[]
-  stats: { bytes: number; strings: number; ms: number }
+  stats: { bytes: number; strings: number; parsed: number; ms: number }
   /** A source map only: its first first-party source that is server-side code, and why. */
   serverSource?: { source: string; why: string; line: number; column: number }
 }

@@ -114,7 +114,7 @@ class Scanner {
     const t0 = performance.now()
     let report
     try {
-      report = native.scan(bytes, { file, kind: options.kind, sourceMap, showSecrets: !!options.showSecrets, maxDepth: options.maxDepth, alwaysParse: !!options.alwaysParse })
+      report = native.scan(bytes, { file, kind: options.kind, sourceMap, showSecrets: !!options.showSecrets, maxDepth: options.maxDepth, alwaysParse: !!options.alwaysParse, regionFrom: options.regionFrom })
     } catch (e) {
       if (isTrap(e)) {
         replaceInstance()

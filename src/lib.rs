@@ -53,6 +53,10 @@ pub struct Options {
     /// Always parse JavaScript, even when the raw bytes show nothing any rule could report.
     /// Findings are the same either way; this exists to prove it (tests, the quality bench).
     pub always_parse: bool,
+    /// JavaScript at least this many bytes long is parsed only around what the raw bytes show
+    /// (default [`input::regions::REGION_FROM`]): `Some(0)` for every file, `Some(usize::MAX)` for
+    /// none. Findings are the same either way; this exists to prove it.
+    pub region_from: Option<usize>,
 }
 
 /// A value from the environment that may end up in the output.
@@ -164,6 +168,7 @@ impl Scanner {
             max_depth: opts.max_depth.unwrap_or(input::js::MAX_DEPTH),
             // Lifting the nesting guard is for measuring the parser, which the fast path would skip.
             fast_path: !opts.always_parse && opts.max_depth.is_none(),
+            region_from: opts.region_from.unwrap_or(input::regions::REGION_FROM),
         };
         let mut stats = Stats { bytes: input.len(), ..Stats::default() };
         let mut findings = Vec::new();
@@ -209,7 +214,7 @@ impl Scanner {
         notes: &mut Vec<Note>,
         stats: &mut Stats,
     ) -> Vec<Hit> {
-        let cands = candidates(text, kind, name, base, hints, notes);
+        let cands = candidates(text, kind, name, base, hints, notes, &mut stats.parsed);
         stats.strings += cands.len();
         let mut hits = Vec::new();
         for c in &cands {
@@ -420,9 +425,17 @@ fn decode<'a>(input: &'a [u8], file: &str, notes: &mut Vec<Note>) -> Cow<'a, str
 }
 
 /// The candidates of `text` as `kind`, falling back to text (with a note) when it does not parse.
-fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, hints: FileHints, notes: &mut Vec<Note>) -> Vec<Candidate<'a>> {
+fn candidates<'a>(
+    text: &'a str,
+    kind: FileKind,
+    name: &str,
+    base: usize,
+    hints: FileHints,
+    notes: &mut Vec<Note>,
+    parsed: &mut usize,
+) -> Vec<Candidate<'a>> {
     match kind {
-        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), hints, notes),
+        FileKind::Js => js_or_text(text, name, base, Dialect::for_path(name), hints, notes, parsed),
         FileKind::Json => match input::json::collect(text, base) {
             Some(c) => c,
             None => {
@@ -443,7 +456,7 @@ fn candidates<'a>(text: &'a str, kind: FileKind, name: &str, base: usize, hints:
                 let sub = if s.json {
                     input::json::collect(body, base + s.start).unwrap_or_else(|| input::text::collect(body, base + s.start))
                 } else {
-                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, hints, notes)
+                    js_or_text(body, &format!("{name} (inline script at byte {})", s.start), base + s.start, Dialect::Js, hints, notes, parsed)
                 };
                 cands.extend(sub);
             }
@@ -464,9 +477,17 @@ fn js_or_text<'a>(
     dialect: Dialect,
     hints: FileHints,
     notes: &mut Vec<Note>,
+    parsed: &mut usize,
 ) -> Vec<Candidate<'a>> {
-    if hints.fast_path && !input::fast::needs_parse(text, hints) {
-        return Vec::new();
+    // The fast path: nothing in the raw bytes any rule could report, nothing to parse. What it
+    // saw decides what a big file needs parsed.
+    let mut evidence = None;
+    if hints.fast_path {
+        let found = input::fast::evidence(text, hints, text.len() >= hints.region_from);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        evidence = Some(found);
     }
     // swc holds ~37 bytes per byte of input: past this size a parse would need gigabytes (a
     // 200 MB bundle passes the .wasm's 4 GiB), so such files are read as text, with a note.
@@ -482,6 +503,13 @@ fn js_or_text<'a>(
         });
         return input::text::collect(text, base);
     }
+    // Only the statements around the evidence (when every region parses; else the whole file).
+    if let Some(evidence) = evidence.filter(|_| text.len() >= hints.region_from) {
+        if let Some((cands, bytes)) = input::regions::collect(text, base, dialect, &evidence, hints.max_depth) {
+            *parsed += bytes;
+            return cands;
+        }
+    }
     let max_depth = hints.max_depth;
     // Chains of operators recurse like nesting does: the same budget scaled to their smaller frames.
     if let Some(why) = input::js::too_deep(text, max_depth, max_depth.saturating_mul(input::js::MAX_CHAIN) / input::js::MAX_DEPTH) {
@@ -492,6 +520,7 @@ fn js_or_text<'a>(
         });
         return input::text::collect(text, base);
     }
+    *parsed += text.len();
     match input::js::collect(text, base, dialect) {
         Ok(c) => c,
         Err(e) => {

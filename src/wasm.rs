@@ -34,6 +34,7 @@ struct JsOptions {
     show_secrets: bool,
     max_depth: Option<usize>,
     always_parse: bool,
+    region_from: Option<usize>,
 }
 
 fn serializer() -> serde_wasm_bindgen::Serializer {
@@ -100,6 +101,7 @@ impl WasmScanner {
             show_secrets: js.show_secrets,
             max_depth: js.max_depth,
             always_parse: js.always_parse,
+            region_from: js.region_from,
         };
         to_js(&self.inner.scan(input, &opts))
     }

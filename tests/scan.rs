@@ -140,18 +140,33 @@ fn deep_nesting_falls_back_to_text_and_still_finds_the_key() {
     let mut rng = Rng(11);
     let key = format!("sk_live_{}", rng.pick(B62, 24));
     let n = 100_000;
-    let cases = [
-        ("brackets", format!("x={}1{};var k=\"{key}\";", "[".repeat(n), "]".repeat(n))),
-        ("objects", format!("x={}1{};var k=\"{key}\";", "{a:".repeat(n), "}".repeat(n))),
-        ("parens", format!("x={}1{};var k=\"{key}\";", "(".repeat(n), ")".repeat(n))),
-        ("plus chain", format!("x=\"a\"{};var k=\"{key}\";", "+\"a\"".repeat(20_000))),
-        ("ternaries", format!("x={}0;var k=\"{key}\";", "a?b:".repeat(n))),
-        ("templates", format!("x={}1{};var k=\"{key}\";", "`${".repeat(n), "}`".repeat(n))),
-    ];
-    for (label, src) in cases {
+    // Each shape around an innermost value, followed by the key's own statement.
+    let deep = |shape: &str, inner: &str| -> String {
+        match shape {
+            "brackets" => format!("x={}{inner}{}", "[".repeat(n), "]".repeat(n)),
+            "objects" => format!("x={}{inner}{}", "{a:".repeat(n), "}".repeat(n)),
+            "parens" => format!("x={}{inner}{}", "(".repeat(n), ")".repeat(n)),
+            "plus chain" => format!("x={inner}{}", "+\"a\"".repeat(20_000)),
+            "ternaries" => format!("x={}{inner}", "a?b:".repeat(n)),
+            _ => format!("x={}{inner}{}", "`${".repeat(n), "}`".repeat(n)),
+        }
+    };
+    for label in ["brackets", "objects", "parens", "plus chain", "ternaries", "templates"] {
+        let src = format!("{};var k=\"{key}\";", deep(label, "1"));
+        // Parsed whole, the file is too deep: scanned as text, with a note.
+        let whole = scan(src.as_bytes(), &Options { region_from: Some(usize::MAX), ..opts("deep.js") });
+        assert!(whole.notes.iter().any(|n| n.code == "too-deep"), "{label}: {:?}", whole.notes);
+        assert!(whole.findings.iter().any(|f| f.rule_id == "stripe-secret-key"), "{label}: key lost");
+        // Parsed around the key, only the key's statement is parsed: its name is known.
         let report = scan(src.as_bytes(), &opts("deep.js"));
-        assert!(report.notes.iter().any(|n| n.code == "too-deep"), "{label}: {:?}", report.notes);
-        assert!(report.findings.iter().any(|f| f.rule_id == "stripe-secret-key"), "{label}: key lost");
+        assert!(report.notes.iter().all(|n| n.code != "too-deep"), "{label}: {:?}", report.notes);
+        let f = report.findings.iter().find(|f| f.rule_id == "stripe-secret-key").unwrap_or_else(|| panic!("{label}: key lost"));
+        assert_eq!(f.context.as_deref(), Some("k"), "{label}");
+        // The key inside the deep part: its statement is too deep, so the file is read as text.
+        let inside = format!("{};var k=1;", deep(label, &format!("\"{key}\"")));
+        let report = scan(inside.as_bytes(), &opts("deep.js"));
+        assert!(report.notes.iter().any(|n| n.code == "too-deep"), "{label} (inside): {:?}", report.notes);
+        assert!(report.findings.iter().any(|f| f.rule_id == "stripe-secret-key"), "{label} (inside): key lost");
     }
 }
 

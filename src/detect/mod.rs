@@ -130,6 +130,8 @@ pub struct FileHints {
     pub max_depth: usize,
     /// Skip parsing JavaScript whose raw bytes show nothing a rule could report.
     pub fast_path: bool,
+    /// JavaScript at least this long is parsed only around what the raw bytes show.
+    pub region_from: usize,
 }
 
 struct Compiled {

@@ -11,6 +11,7 @@
 //! - escapes that hide ASCII inside a string (`\u0073`, `\x73`) or slashes in a URL (`:\/\/`).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::detect::{self, Candidate, FileHints, QUOTES};
 
@@ -65,23 +66,79 @@ fn any_hit(cand: &Candidate<'_>, hints: FileHints) -> bool {
     !hits.is_empty()
 }
 
+/// A place where the raw bytes show something a rule could report, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    /// The bytes to parse around: every string a rule could report here overlaps this range
+    /// (a bare AWS secret key paired with a key ID starts in it).
+    pub range: Range<usize>,
+    /// What was seen.
+    pub why: Why,
+}
+
+/// What the fast path saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// A rule matched the raw text.
+    Raw(&'static str),
+    /// A rule matched text hidden behind escapes.
+    Escaped,
+    /// A string assigned to a name some rule cares about.
+    Assignment(String),
+    /// Strings joined with `+` or `.concat(`.
+    Joined,
+}
+
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.range.start;
+        match &self.why {
+            Why::Raw(rule) => write!(f, "raw {rule} at {at}"),
+            Why::Escaped => write!(f, "escaped text at {at}"),
+            Why::Assignment(name) => write!(f, "assignment to {name} at {at}"),
+            Why::Joined => write!(f, "joined strings at {at}"),
+        }
+    }
+}
+
+/// How far from an AWS access key ID a bare secret access key is paired with it (the caller's
+/// pairing distance, between the starts of the two strings).
+pub const AWS_PAIR_DISTANCE: usize = 4096;
+
 /// Does `text` need parsing? `false` means no rule can report anything in it.
 pub fn needs_parse(text: &str, hints: FileHints) -> bool {
-    parse_reason(text, hints).is_some()
+    !evidence(text, hints, false).is_empty()
 }
 
 /// Why `text` needs parsing (for profiling the fast path), or `None`.
 pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
+    evidence(text, hints, false).first().map(|e| e.to_string())
+}
+
+/// Every place in `text` that could hold a finding (`all`), or the first one found. A string a
+/// rule reports after the parse starts inside one of these ranges: each check below looks at the
+/// strings the visitor would make there (a literal, its name, its joined neighbours, its escapes).
+pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
     let b = text.as_bytes();
-    // 1. Every rule over the raw text: keyword rules where their keyword occurs.
+    let mut out = Vec::new();
+    // 1. Every rule over the raw text: keyword rules where their keyword occurs. An AWS access key
+    // ID also pairs with bare secret keys near it.
     let mut raw = Vec::new();
     detect::detect(&Candidate::exact(Cow::Borrowed(text), 0, None, None), hints, &mut raw);
-    if let Some(h) = raw.first() {
-        return Some(format!("raw {} at {}", h.rule.id, h.start));
+    for h in raw.iter().take(if all { usize::MAX } else { 1 }) {
+        let mut range = h.start..h.end.max(h.start + 1);
+        if h.rule.id == "aws-access-key-id" {
+            range = h.start.saturating_sub(AWS_PAIR_DISTANCE)..(h.start + AWS_PAIR_DISTANCE + 1).max(range.end);
+        }
+        out.push(Evidence { range, why: Why::Raw(h.rule.id) });
+    }
+    if !all && !out.is_empty() {
+        return out;
     }
     // 2. Text behind escapes: the rules over each escaped region, decoded.
-    if let Some(at) = escaped_hit(b, hints) {
-        return Some(format!("escaped text at {at}"));
+    escaped_hits(b, hints, all, &mut out);
+    if !all && !out.is_empty() {
+        return out;
     }
     // 3. Strings assigned to a secret-looking name. Every quote is looked at on its own (no
     // skipping of string bodies), so a stray quote in a regex or comment cannot hide the rest.
@@ -96,8 +153,14 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
         }
         let name = &text[ns..ne];
         let secret = *verdicts.entry(name).or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
-        if secret && named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
-            return Some(format!("assignment to {name} at {q}"));
+        if !secret {
+            continue;
+        }
+        if let Some(end) = named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
+            out.push(Evidence { range: ns..end, why: Why::Assignment(name.to_string()) });
+            if !all {
+                return out;
+            }
         }
     }
     // 4. Joined strings: `"a" + "b"`, `"a".concat("b")`.
@@ -114,11 +177,14 @@ pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
             continue;
         }
         let Some(open) = literal_before(b, k - 1) else { continue };
-        if joined_chain(text, open, k - 1, hints) {
-            return Some(format!("joined strings at {open}"));
+        if let Some(end) = joined_chain(text, open, k - 1, hints) {
+            out.push(Evidence { range: open..end, why: Why::Joined });
+            if !all {
+                return out;
+            }
         }
     }
-    None
+    out
 }
 
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
@@ -162,8 +228,8 @@ pub(crate) fn decode_escapes(w: &[u8]) -> String {
 }
 
 /// Runs the rules over every region around escapes, decoded. Overlapping regions are merged,
-/// so each byte is decoded and checked at most once.
-fn escaped_hit(b: &[u8], hints: FileHints) -> Option<usize> {
+/// so each byte is decoded and checked at most once. Each region with a hit is evidence.
+fn escaped_hits(b: &[u8], hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
     // Back to the start of a literal that an escape sits in, forward over a whole PEM block.
     const BEFORE: usize = 256;
     const AFTER: usize = 4096;
@@ -180,10 +246,12 @@ fn escaped_hit(b: &[u8], hints: FileHints) -> Option<usize> {
         }
         let window = decode_escapes(&b[start..end]);
         if any_hit(&Candidate::exact(Cow::Owned(window), start, None, None), hints) {
-            return Some(first);
+            out.push(Evidence { range: start..end, why: Why::Escaped });
+            if !all {
+                return;
+            }
         }
     }
-    None
 }
 
 /// The name a value at `at` is assigned to: `name = `, `name: `, `"name": `, or the first
@@ -216,14 +284,15 @@ fn name_before(b: &[u8], at: usize) -> Option<(usize, usize)> {
 }
 
 /// A string whose assigned name (or setter header name) is one a context rule cares about: run
-/// the rules over every string in the assigned expression.
+/// the rules over every string in the assigned expression. `Some(end)`: the end of the string
+/// with a hit.
 fn named_secret_assignment<'t>(
     text: &'t str,
     open: usize,
     (ns, ne): (usize, usize),
     hints: FileHints,
     judged: &mut std::collections::HashSet<(usize, &'t str)>,
-) -> bool {
+) -> Option<usize> {
     let b = text.as_bytes();
     // Every string literal up to the end of the expression (bounded): ternaries, `||`, calls.
     let mut i = open;
@@ -236,7 +305,7 @@ fn named_secret_assignment<'t>(
         match b[i] {
             c if QUOTES.contains(&c) => {
                 literals += 1;
-                let Some((s, e)) = literal_at(b, i) else { return false };
+                let (s, e) = literal_at(b, i)?;
                 if !judged.insert((s, &text[ns..ne])) {
                     i = e + 1;
                     continue;
@@ -245,7 +314,7 @@ fn named_secret_assignment<'t>(
                     let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
                     let cand = Candidate::exact(value, s, Some(text[ns..ne].to_string()), None);
                     if any_hit(&cand, hints) {
-                        return true;
+                        return Some(e + 1);
                     }
                 }
                 i = e + 1;
@@ -264,11 +333,12 @@ fn named_secret_assignment<'t>(
         }
         i += 1;
     }
-    false
+    None
 }
 
 /// `"a" + "b"`, `"a".concat("b")`: a chain starting at this literal, joined and checked.
-fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> bool {
+/// `Some(end)`: the chain has a hit and ends at `end`.
+fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> Option<usize> {
     let b = text.as_bytes();
     let next_part = |from: usize| -> Option<usize> {
         let mut i = from + 1;
@@ -290,12 +360,14 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> bool
         (i < b.len() && QUOTES.contains(&b[i])).then_some(i)
     };
     // Only chains that start here (the literal before is not joined to this one).
-    let Some(mut next) = next_part(close) else { return false };
+    let mut next = next_part(close)?;
+    let mut end = close + 1;
     let mut joined = String::from(&text[open + 1..close]);
     let mut parts = 1;
     loop {
         let Some((s, e)) = literal_at(b, next) else { break };
         joined.push_str(&text[s..e]);
+        end = e + 1;
         parts += 1;
         if parts > 64 {
             break;
@@ -306,5 +378,5 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> bool
         }
     }
     let context = crate::input::text::context_before(text, open).or_else(|| name_before(b, open).map(|(s, e)| text[s..e].to_string()));
-    any_hit(&Candidate::exact(Cow::Owned(joined), open + 1, context, None), hints)
+    any_hit(&Candidate::exact(Cow::Owned(joined), open + 1, context, None), hints).then_some(end)
 }

@@ -5,6 +5,7 @@ pub mod fast;
 pub mod html;
 pub mod js;
 pub mod json;
+pub mod regions;
 pub mod text;
 
 /// How a file is read.

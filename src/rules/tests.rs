@@ -209,3 +209,157 @@ fn examples_are_found_in_big_files() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Findings of `src` parsed only around what the raw bytes show, and parsed whole.
+fn findings_by_regions_and_whole(src: &str) -> (String, String) {
+    let by = |region_from| {
+        let report = scan(src.as_bytes(), &Options { file: "bundle.js".into(), region_from: Some(region_from), ..Options::default() });
+        serde_json::to_string_pretty(&report.findings).expect("findings serialise")
+    };
+    (by(0), by(usize::MAX))
+}
+
+#[test]
+fn examples_and_negatives_give_the_same_findings_parsed_by_regions_or_whole() {
+    let mut failures = Vec::new();
+    for r in all() {
+        for ex in r.examples.iter().chain(r.negatives) {
+            let (name, value) = split_example(r.context.is_some(), ex);
+            for (label, src, _) in shapes(name, value) {
+                let (regions, whole) = findings_by_regions_and_whole(&src);
+                if regions != whole {
+                    failures.push(format!("{} ({label}): {src:?}\nregions: {regions}\nwhole: {whole}", r.id));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Real bundles with rule examples planted in random string literals (bare values; named values
+/// as `(({"name":"value"})["name"])` where a literal is assigned to a name; AWS key IDs with a bare
+/// secret key in a literal after them): parsed by regions, the same findings as parsed whole.
+/// The bundles are the test apps' dependencies, which `npm install` puts in node_modules before
+/// `cargo test` runs (README, .ci/run).
+#[test]
+fn planted_examples_in_real_bundles_give_the_same_findings_parsed_by_regions_or_whole() {
+    const SAFE: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.:/+=@";
+    let files = [
+        "node_modules/mapbox-gl/dist/mapbox-gl.js",
+        "node_modules/chart.js/dist/chart.umd.min.js",
+        "node_modules/chart.js/dist/chart.js",
+        "node_modules/react-dom/cjs/react-dom-client.production.js",
+        "node_modules/lodash/lodash.js",
+    ];
+    // (rule, name for a named value, value)
+    let mut values: Vec<(&str, Option<&str>, &str)> = Vec::new();
+    for r in all() {
+        for ex in r.examples {
+            let (name, value) = split_example(r.context.is_some(), ex);
+            if value.bytes().all(|b| SAFE.contains(&b)) && value.len() >= 8 {
+                values.push((r.id, r.context.is_some().then_some(name), value));
+            }
+        }
+    }
+    let aws_id = values.iter().find(|v| v.0 == "aws-access-key-id").expect("an AWS key ID example").2;
+    let aws_secret = values.iter().find(|v| v.0 == "aws-secret-access-key").expect("an AWS secret key example").2;
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n as u64) as usize
+    };
+    let (mut planted_total, mut found_total, mut failures) = (0, 0, Vec::new());
+    for file in files {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e} (run `npm install` first)"));
+        // String literals whose source is their value, between matching quotes.
+        let slots: Vec<(usize, usize, bool)> = crate::input::js::collect(&src, 0, crate::input::js::Dialect::Js)
+            .expect("the bundle parses")
+            .into_iter()
+            .filter(|c| c.segments.len() == 1 && c.segments[0].exact)
+            .map(|c| (c.segments[0].src_start, c.segments[0].src_end, c.context.is_some()))
+            .filter(|&(s, e, _)| {
+                let b = src.as_bytes();
+                s > 0 && e < b.len() && crate::detect::QUOTES.contains(&b[s - 1]) && b[e] == b[s - 1]
+            })
+            .collect();
+        assert!(slots.len() > 100, "{file}: only {} literals", slots.len());
+        for round in 0..6 {
+            let mut picks: Vec<usize> = (0..12).map(|_| next(slots.len())).collect();
+            picks.sort_unstable();
+            picks.dedup();
+            let mut edits: Vec<(usize, usize, String, &str)> = Vec::new();
+            for &k in &picks {
+                let (s, e, named) = slots[k];
+                if edits.last().is_some_and(|l| l.1 > s - 1) {
+                    continue;
+                }
+                let (rule, name, value) = values[next(values.len())];
+                if rule == "aws-access-key-id" {
+                    // A bare secret key in the next literal within a few KB.
+                    if let Some(&(s2, e2, _)) = slots.get(k + 1).filter(|n| n.0 < s + 3000) {
+                        edits.push((s, e, aws_id.to_string(), rule));
+                        edits.push((s2, e2, aws_secret.to_string(), "aws-secret-access-key"));
+                        continue;
+                    }
+                }
+                match name {
+                    // Not a property key (`{"a":…}`, `{"a"(){…}}`), which also gets the name around it.
+                    Some(name) if named && !matches!(src.as_bytes().get(e + 1), Some(b':' | b'(')) => edits.push((s - 1, e + 1, format!("(({{\"{name}\":\"{value}\"}})[\"{name}\"])"), rule)),
+                    Some(_) => {}
+                    None => edits.push((s, e, value.to_string(), rule)),
+                }
+            }
+            edits.sort_by_key(|e| e.0);
+            edits.dedup_by(|b, a| b.0 < a.1);
+            let mut planted = String::with_capacity(src.len() + 4096);
+            let mut at = 0;
+            for (s, e, text, _) in &edits {
+                planted.push_str(&src[at..*s]);
+                planted.push_str(text);
+                at = *e;
+            }
+            planted.push_str(&src[at..]);
+            // The planted bundle parses, and so do its regions (no fallback to the whole file hides
+            // a difference here).
+            if let Err(e) = crate::input::js::collect(&planted, 0, crate::input::js::Dialect::Js) {
+                let at: usize = e.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                let show = |i: usize| (i..).find(|&i| planted.is_char_boundary(i)).unwrap().min(planted.len());
+                panic!("{file} round {round}: planting broke the bundle: {e}: {:?}", &planted[show(at.saturating_sub(120))..show(at + 60)]);
+            }
+            let hints = crate::detect::FileHints { service_account: false, now_secs: None, max_depth: crate::input::js::MAX_DEPTH, fast_path: true, region_from: 0 };
+            let evidence = crate::input::fast::evidence(&planted, hints, true);
+            assert!(
+                crate::input::regions::collect(&planted, 0, crate::input::js::Dialect::Js, &evidence, hints.max_depth).is_some(),
+                "{file} round {round}: the regions did not parse"
+            );
+            let (regions, whole) = findings_by_regions_and_whole(&planted);
+            if regions != whole {
+                failures.push(format!("{file} round {round}:\nregions: {regions}\nwhole: {whole}"));
+            }
+            planted_total += edits.len();
+            found_total += edits.iter().filter(|(_, _, _, rule)| whole.contains(&format!("\"{rule}\""))).count();
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    // The planted values are found (most of them: a few rules are relabelled or need more context).
+    assert!(found_total * 10 >= planted_total * 7, "found {found_total} of {planted_total} planted values");
+    eprintln!("planted {planted_total}, found {found_total}");
+}
+
+/// A bare AWS secret key pairs with a key ID in another statement up to 4 KB away: the region
+/// around the ID reaches it.
+#[test]
+fn aws_pairs_across_statements_are_found_parsed_by_regions() {
+    let id = all().iter().find(|r| r.id == "aws-access-key-id").and_then(|r| r.examples.first()).expect("an AWS key ID example");
+    let secret = all().iter().find(|r| r.id == "aws-secret-access-key").and_then(|r| r.examples.first()).expect("an AWS secret key example");
+    let (_, secret) = split_example(true, secret);
+    let filler: String = (0..40).map(|i| format!("var f{i}=g({i});")).collect();
+    for src in [format!("var a=\"{id}\";{filler}var b=\"{secret}\";"), format!("var b=\"{secret}\";{filler}var a=\"{id}\";")] {
+        let (regions, whole) = findings_by_regions_and_whole(&src);
+        assert!(whole.contains("aws-secret-access-key"), "{src}: {whole}");
+        assert_eq!(regions, whole, "{src}");
+    }
+}

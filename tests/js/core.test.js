@@ -37,19 +37,26 @@ test('bad options are usage errors, not crashes', () => {
 test('deep nesting inside WebAssembly ends in a text scan, never a trap', () => {
   const key = fakeKeys.stripeSecret()
   const n = 100000
+  // each shape around its innermost value
   const shapes = {
-    brackets: `x=${'['.repeat(n)}1${']'.repeat(n)};`,
-    parens: `x=${'('.repeat(n)}1${')'.repeat(n)};`,
-    ternaries: `x=${'a?b:'.repeat(n)}0;`,
-    templates: `x=${'`${'.repeat(n)}1${'}`'.repeat(n)};`,
-    arrows: `x=${'()=>'.repeat(n)}1;`,
-    'plus chain': `x="a"${'+"a"'.repeat(20000)};`,
-    negations: `x=${'!'.repeat(n)}1;`,
+    brackets: (v) => `x=${'['.repeat(n)}${v}${']'.repeat(n)};`,
+    parens: (v) => `x=${'('.repeat(n)}${v}${')'.repeat(n)};`,
+    ternaries: (v) => `x=${'a?b:'.repeat(n)}${v};`,
+    templates: (v) => `x=${'`${'.repeat(n)}${v}${'}`'.repeat(n)};`,
+    arrows: (v) => `x=${'()=>'.repeat(n)}${v};`,
+    'plus chain': (v) => `x=${v}${'+"a"'.repeat(20000)};`,
+    negations: (v) => `x=${'!'.repeat(n)}${v};`,
   }
-  for (const [name, body] of Object.entries(shapes)) {
-    const r = scan(`${body}\nvar k="${key}";`, { file: `${name}.js` })
-    assert.ok(r.notes.some((x) => x.code === 'too-deep'), `${name}: ${JSON.stringify(r.notes)}`)
-    assert.ok(r.findings.some((f) => f.ruleId === 'stripe-secret-key'), `${name}: key lost`)
+  for (const [name, shape] of Object.entries(shapes)) {
+    // the key inside the deep statement: that statement is read as text
+    const inside = scan(`${shape(`"${key}"`)}\nvar k=1;`, { file: `${name}.js` })
+    assert.ok(inside.notes.some((x) => x.code === 'too-deep'), `${name}: ${JSON.stringify(inside.notes)}`)
+    assert.ok(inside.findings.some((f) => f.ruleId === 'stripe-secret-key'), `${name}: key lost`)
+    // the key in a statement of its own: only that statement is parsed, the deep one never is
+    const after = scan(`${shape('1')}\nvar k="${key}";`, { file: `${name}.js` })
+    const f = after.findings.find((x) => x.ruleId === 'stripe-secret-key')
+    assert.ok(f, `${name}: key lost`)
+    assert.equal(f.context, 'k', name)
   }
 })
 
