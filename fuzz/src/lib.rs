@@ -13,7 +13,23 @@ pub fn scan_and_check(scanner: &Scanner, data: &[u8], file: &str, kind: Option<F
     let opts = Options { always_parse: data.last().is_some_and(|b| b & 1 == 1), ..opts };
     let report = scanner.scan(data, &opts);
     check_report(&report, data);
+    if kind == Some(FileKind::Js) && !opts.always_parse {
+        check_regions(scanner, data, &opts);
+    }
     report
+}
+
+/// Parsed only around its evidence (every size, `region_from: 0`) or whole, a file that parses
+/// whole gives the same findings (src/input/regions.rs).
+fn check_regions(scanner: &Scanner, data: &[u8], opts: &Options) {
+    let regions = scanner.scan(data, &Options { region_from: Some(0), ..opts.clone() });
+    check_report(&regions, data);
+    let whole = scanner.scan(data, &Options { region_from: Some(usize::MAX), ..opts.clone() });
+    let fell_back = whole.notes.iter().any(|n| matches!(n.code.as_str(), "parse-fallback" | "too-deep" | "too-large-to-parse"));
+    if !fell_back {
+        let show = |r: &Report| serde_json::to_string_pretty(&r.findings).expect("findings serialise");
+        assert_eq!(show(&regions), show(&whole), "parsed by regions and whole: different findings");
+    }
 }
 
 /// The invariants. Offsets are only checked against `data` when the core scanned `data` as it

@@ -91,11 +91,11 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let q = b[i];
     let mut j = i + 1;
     loop {
-        match *b.get(j)? {
+        j += memchr::memchr3(q, b'\\', b'\n', &b[j..])?;
+        match b[j] {
             b'\\' => j += if b.get(j + 1) == Some(&b'\r') && b.get(j + 2) == Some(&b'\n') { 3 } else { 2 },
-            b'\n' | b'\r' => return None,
-            c if c == q => return Some(j + 1),
-            _ => j += 1,
+            b'\n' => return None,
+            _ => return Some(j + 1),
         }
     }
 }
@@ -104,10 +104,11 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 /// (`false`) or after a `${` (`true`); `None` at the end.
 fn skip_template(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
     loop {
-        match *b.get(j)? {
+        j += memchr::memchr3(b'`', b'\\', b'$', b.get(j..)?)?;
+        match b[j] {
             b'\\' => j += 2,
             b'`' => return Some((j + 1, false)),
-            b'$' if b.get(j + 1) == Some(&b'{') => return Some((j + 2, true)),
+            _ if b.get(j + 1) == Some(&b'{') => return Some((j + 2, true)),
             _ => j += 1,
         }
     }
