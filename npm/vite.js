@@ -310,7 +310,7 @@ function bundleToAssets(bundle, state) {
   for (const [fileName, item] of Object.entries(bundle)) {
     const file = displayPath(path.join(state.outDir, fileName), state.root)
     if (item.type === 'chunk') {
-      assets.push({
+      const asset = {
         fileName,
         file,
         source: item.code,
@@ -318,8 +318,19 @@ function bundleToAssets(bundle, state) {
         server: state.server,
         origin: 'chunk',
         moduleIds: item.moduleIds || Object.keys(item.modules || {}),
-        modules: item.modules || null,
+      }
+      // read only to place a finding: rolldown builds every module's rendered code as a JS
+      // string on first access (a 2 MB chunk: ~40 ms of the build's main thread)
+      Object.defineProperty(asset, 'modules', {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const modules = item.modules || null
+          Object.defineProperty(asset, 'modules', { value: modules, enumerable: true })
+          return modules
+        },
       })
+      assets.push(asset)
     } else {
       const mapAsset = mapOf.has(fileName) ? bundle[mapOf.get(fileName)] : null
       assets.push({

@@ -7,6 +7,7 @@
 //   vite-heavy     a dashboard bundling Chart.js and Mapbox GL JS (tests/fixtures/vite/heavy-app)
 //   webpack-small  examples/webpack-app (plugin and loader, devtool: 'source-map' as it ships)
 //   webpack-heavy  the same dashboard through webpack 5 (plugin and loader, no devtool)
+// "paired" is the median of the differences within each back-to-back pair of runs (drift-proof).
 // Wall time is measured around the child process (node start-up, bundler import, build, exit),
 // as a user sees `vite build`; CPU time (user+system of that process and its threads) is steadier
 // on a busy machine. Peak RSS and CPU come from scripts/measure.js (/usr/bin/time, or a python3 wrapper).
@@ -157,6 +158,11 @@ function main() {
       r.overheadPct = (r.wallMs.with / r.wallMs.without - 1) * 100
       r.cpuOverheadPct = (r.cpuMs.with / r.cpuMs.without - 1) * 100
       r.extraRssMb = r.peakRssMb.with - r.peakRssMb.without
+      // Each iteration runs both sides back to back: the median of those pairs' differences
+      // cancels the machine's slow drifts, which move whole medians by 10-30% here.
+      const paired = (k) => median(runs.with.map((w, i) => w[k] - runs.without[i][k]))
+      r.pairedWallMs = paired('wall')
+      r.pairedCpuMs = paired('cpu')
       if (!opts.json) log(`${name}: done`)
     }
   } finally {
@@ -169,7 +175,8 @@ function main() {
     return
   }
   const pct = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`
-  const rows = [['case', 'runs', 'wall with', 'without', 'overhead', 'cpu with', 'without', 'overhead', 'peak RSS with', 'without', 'extra']]
+  const ms = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(0)} ms`
+  const rows = [['case', 'runs', 'wall with', 'without', 'overhead', 'paired', 'cpu with', 'without', 'overhead', 'paired', 'peak RSS with', 'without', 'extra']]
   for (const r of results) {
     rows.push([
       r.name,
@@ -177,9 +184,11 @@ function main() {
       `${r.wallMs.with.toFixed(0)} ms`,
       `${r.wallMs.without.toFixed(0)} ms`,
       pct(r.overheadPct),
+      `${ms(r.pairedWallMs)} (${pct((r.pairedWallMs / r.wallMs.without) * 100)})`,
       `${r.cpuMs.with.toFixed(0)} ms`,
       `${r.cpuMs.without.toFixed(0)} ms`,
       pct(r.cpuOverheadPct),
+      `${ms(r.pairedCpuMs)} (${pct((r.pairedCpuMs / r.cpuMs.without) * 100)})`,
       `${r.peakRssMb.with.toFixed(0)} MB`,
       `${r.peakRssMb.without.toFixed(0)} MB`,
       `${r.extraRssMb >= 0 ? '+' : ''}${r.extraRssMb.toFixed(0)} MB`,
@@ -187,7 +196,7 @@ function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
   for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
-  console.log(`medians of ${opts.runs} alternating runs per side, fresh process each; ${machine.cpus} CPUs, load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after; cpu = user+system of the build process; node ${machine.node}`)
+  console.log(`medians of ${opts.runs} alternating runs per side, fresh process each (paired: median of the differences within each back-to-back pair, as a share of the median without); ${machine.cpus} CPUs, load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after; cpu = user+system of the build process; node ${machine.node}`)
 }
 
 if (process.argv[2] === '--child') {
