@@ -9,6 +9,9 @@
 //!   `headers.set("Authorization", "…")`), with every string in the assigned expression;
 //! - every chain of string literals joined with `+` or `.concat(`, joined;
 //! - escapes that hide ASCII inside a string (`\u0073`, `\x73`) or slashes in a URL (`:\/\/`).
+//!
+//! Each hit is [`Evidence`]: where it is, so that a big file is parsed only in the statements
+//! around it (`super::regions`).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
