@@ -61,3 +61,19 @@ fn jsx_namespaced_member_element_name() {
         scan(page.as_bytes(), &Options { file: "f.html".into(), always_parse: true, ..Default::default() });
     }
 }
+
+/// scan_js (this session, after 33 s): the statement scanner of `src/input/regions.rs` stepped
+/// past the end after a string's trailing backslash (`skip_string`: `j += 2`, then `&b[j..]`), a
+/// panic that traps the .wasm. It runs on any file with evidence (here a key made at run time,
+/// parsed by regions whatever the size).
+#[test]
+fn trailing_backslash_in_a_string_before_regions() {
+    let key = ["sk_live_", "Zq8Xw2Lr5Tn1Vb7Mc4Kd9Hf3"].concat();
+    for tail in ["'\\", "\"\\", "`\\", "'\\\r", "/\\", "/[\\"] {
+        let src = format!("var k=\"{key}\";x={tail}");
+        for region_from in [Some(0), None] {
+            let r = scan(src.as_bytes(), &Options { file: "f.js".into(), region_from, ..Default::default() });
+            assert!(r.findings.iter().any(|f| f.rule_id == "stripe-secret-key"), "{tail:?}: key lost");
+        }
+    }
+}

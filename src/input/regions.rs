@@ -149,7 +149,7 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let q = b[i];
     let mut j = i + 1;
     loop {
-        j += memchr::memchr3(q, b'\\', b'\n', &b[j..])?;
+        j += memchr::memchr3(q, b'\\', b'\n', b.get(j..)?)?;
         match b[j] {
             b'\\' => j += if b.get(j + 1) == Some(&b'\r') && b.get(j + 2) == Some(&b'\n') { 3 } else { 2 },
             b'\n' => return None,
