@@ -225,7 +225,7 @@ impl Scanner {
         if !ids.is_empty() {
             for c in &cands {
                 let at = c.segments.first().map(|s| s.src_start).unwrap_or(0);
-                if ids.iter().any(|&id| at.abs_diff(id) <= 4096) {
+                if ids.iter().any(|&id| at.abs_diff(id) <= input::fast::AWS_PAIR_DISTANCE) {
                     detect::detect_with_rule("aws-secret-access-key", c, hints, &mut hits);
                 }
             }
@@ -481,9 +481,10 @@ fn js_or_text<'a>(
 ) -> Vec<Candidate<'a>> {
     // The fast path: nothing in the raw bytes any rule could report, nothing to parse. What it
     // saw decides what a big file needs parsed.
+    let by_regions = text.len() >= hints.region_from;
     let mut evidence = None;
     if hints.fast_path {
-        let found = input::fast::evidence(text, hints, text.len() >= hints.region_from);
+        let found = input::fast::evidence(text, hints, by_regions);
         if found.is_empty() {
             return Vec::new();
         }
@@ -504,7 +505,7 @@ fn js_or_text<'a>(
         return input::text::collect(text, base);
     }
     // Only the statements around the evidence (when every region parses; else the whole file).
-    if let Some(evidence) = evidence.filter(|_| text.len() >= hints.region_from) {
+    if let Some(evidence) = evidence.filter(|_| by_regions) {
         if let Some((cands, bytes)) = input::regions::collect(text, base, dialect, &evidence, hints.max_depth) {
             *parsed += bytes;
             return cands;

@@ -144,19 +144,10 @@ impl std::fmt::Display for Evidence {
 /// pairing distance, between the starts of the two strings).
 pub const AWS_PAIR_DISTANCE: usize = 4096;
 
-/// Does `text` need parsing? `false` means no rule can report anything in it.
-pub fn needs_parse(text: &str, hints: FileHints) -> bool {
-    !evidence(text, hints, false).is_empty()
-}
-
-/// Why `text` needs parsing (for profiling the fast path), or `None`.
-pub fn parse_reason(text: &str, hints: FileHints) -> Option<String> {
-    evidence(text, hints, false).first().map(|e| e.to_string())
-}
-
-/// Every place in `text` that could hold a finding (`all`), or the first one found. A string a
-/// rule reports after the parse starts inside one of these ranges: each check below looks at the
-/// strings the visitor would make there (a literal, its name, its joined neighbours, its escapes).
+/// Every place in `text` that could hold a finding (`all`), or the first one found; none means no
+/// rule can report anything in `text`, which then needs no parse. A string a rule reports after
+/// the parse overlaps one of these ranges: each check below looks at the strings the visitor
+/// would make there (a literal, its name, its joined neighbours, its escapes).
 pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
     let b = text.as_bytes();
     let mut out = Vec::new();

@@ -326,12 +326,22 @@ fn jsx_namespace_member(b: &[u8]) -> bool {
     memchr::memchr(b'<', b).is_some() && re.as_ref().is_none_or(|re| re.is_match(b))
 }
 
-/// Does the keyword `else` come next after `i` (past whitespace)?
-fn else_follows(b: &[u8], mut i: usize) -> bool {
-    while i < b.len() && b[i].is_ascii_whitespace() {
-        i += 1;
+/// Does the keyword `else` come next after `i` (past whitespace and comments)? Then the
+/// statement before it goes on: `if(a)b();/* c */else d()` is one statement.
+pub(crate) fn else_follows(b: &[u8], mut i: usize) -> bool {
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let rest = &b[i.min(b.len())..];
+        if rest.starts_with(b"//") {
+            i = memchr::memchr(b'\n', rest).map_or(b.len(), |k| i + k);
+        } else if rest.starts_with(b"/*") {
+            i = memchr::memmem::find(&rest[2..], b"*/").map_or(b.len(), |k| i + 2 + k + 2);
+        } else {
+            return rest.starts_with(b"else") && !rest.get(4).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$');
+        }
     }
-    b[i.min(b.len())..].starts_with(b"else") && !b.get(i + 4).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
 }
 
 /// Parses `src` and collects its strings. `Err` carries the parser's message.

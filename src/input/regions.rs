@@ -64,7 +64,7 @@ enum Open {
     Substitution,
 }
 
-/// A list of statements: the file, or a function or block body inside it.
+/// A list of statements: the file, or a function body inside it.
 #[derive(Clone, Debug)]
 pub struct Body {
     /// Between the braces (the whole file for the first body).
@@ -89,7 +89,7 @@ enum Prev {
     /// opens an object.
     Expression,
     /// A value (name, number, string, `]`, `)`, an object's `}`): a `/` here divides, a `{`
-    /// opens a body (`class A {`, `function f() {`).
+    /// opens a function body after a `)` (`function f() {`), else a block.
     Value,
 }
 
@@ -100,23 +100,6 @@ fn skip_number(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// Does the word `else` come next after `i` (past spaces and comments)?
-fn else_follows(b: &[u8], mut i: usize) -> bool {
-    loop {
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if b[i.min(b.len())..].starts_with(b"//") {
-            i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
-        } else if b[i.min(b.len())..].starts_with(b"/*") {
-            i = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |k| i + 2 + k + 2);
-        } else {
-            break;
-        }
-    }
-    b[i.min(b.len())..].starts_with(b"else") && !b.get(i + 4).is_some_and(|&c| is_word_byte(c))
 }
 
 /// The first byte after `i` that is not a space.
@@ -172,6 +155,19 @@ fn skip_template(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// Scans template text from `j` (see [`skip_template`]) and opens a substitution on `stack` when
+/// one starts: where the scanner goes on, and what it has just read.
+fn template_text(b: &[u8], j: usize, stack: &mut Vec<Open>) -> Result<(usize, Prev), usize> {
+    match skip_template(b, j) {
+        Some((next, true)) => {
+            stack.push(Open::Substitution);
+            Ok((next, Prev::Expression))
+        }
+        Some((next, false)) => Ok((next, Prev::Value)),
+        None => Err(j),
+    }
+}
+
 /// The end of the regex literal opening at `i` (before its flags), or `None` at a line break or
 /// the end.
 fn skip_regex(b: &[u8], i: usize) -> Option<usize> {
@@ -190,14 +186,8 @@ fn skip_regex(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// The byte offsets just after each `;` at bracket depth 0, or `None` when the scanner may have
-/// lost track of the code (see the module docs).
-pub fn statement_cuts(src: &str) -> Option<Vec<usize>> {
-    scan_bodies(src).ok().map(|mut bodies| bodies.swap_remove(0).cuts)
-}
-
-/// The file's bodies (the file itself first, then each function or block body in the order its
-/// `{` comes) with their cuts, or where the scanner stopped trusting itself.
+/// The file's bodies (the file itself first, then each function body in the order its `{` comes)
+/// with their cuts, or where the scanner stopped trusting itself.
 pub fn scan_bodies(src: &str) -> Result<Vec<Body>, usize> {
     let b = src.as_bytes();
     let n = b.len();
@@ -208,7 +198,7 @@ pub fn scan_bodies(src: &str) -> Result<Vec<Body>, usize> {
     let mut closed_opaque = 0usize;
     // A Firebase config object marks every string inside it for the visitor (as a call does):
     // in a file that may hold one, only the file's own statements are cut.
-    let nested = !memchr::memmem::find(b, b"authDomain").is_some() && !memchr::memmem::find(b, b"messagingSenderId").is_some();
+    let nested = memchr::memmem::find(b, b"authDomain").is_none() && memchr::memmem::find(b, b"messagingSenderId").is_none();
     // Stack depths at which a `class` or `switch` waits for its `{`.
     let mut members_at: Vec<usize> = Vec::new();
     let mut prev = Prev::Statement;
@@ -240,16 +230,7 @@ pub fn scan_bodies(src: &str) -> Result<Vec<Body>, usize> {
                 i = skip_string(b, i).ok_or(i)?;
                 prev = Prev::Value;
             }
-            b'`' => {
-                let (j, substitution) = skip_template(b, i + 1).ok_or(i)?;
-                i = j;
-                if substitution {
-                    stack.push(Open::Substitution);
-                    prev = Prev::Expression;
-                } else {
-                    prev = Prev::Value;
-                }
-            }
+            b'`' => (i, prev) = template_text(b, i + 1, &mut stack).map_err(|_| i)?,
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 condition_word = was_condition_word;
                 function_head = was_function_head;
@@ -331,14 +312,7 @@ pub fn scan_bodies(src: &str) -> Result<Vec<Body>, usize> {
             b'}' => {
                 match stack.pop().ok_or(i)? {
                     Open::Substitution => {
-                        let (j, substitution) = skip_template(b, i + 1).ok_or(i)?;
-                        i = j;
-                        if substitution {
-                            stack.push(Open::Substitution);
-                            prev = Prev::Expression;
-                        } else {
-                            prev = Prev::Value;
-                        }
+                        (i, prev) = template_text(b, i + 1, &mut stack).map_err(|_| i)?;
                         continue;
                     }
                     Open::Body(k) => {
@@ -363,7 +337,7 @@ pub fn scan_bodies(src: &str) -> Result<Vec<Body>, usize> {
             b';' => {
                 i += 1;
                 // Not before `else`: `if(a)b();else c()` is one statement.
-                if matches!(stack.last(), None | Some(Open::Body(_))) && !else_follows(b, i) {
+                if matches!(stack.last(), None | Some(Open::Body(_))) && !js::else_follows(b, i) {
                     bodies[body].cuts.push(i);
                 }
                 prev = Prev::Statement;
@@ -515,6 +489,12 @@ fn regions(bodies: &[Body], evidence: &[Evidence]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte offsets just after each `;` that ends one of the file's own statements, or `None`
+    /// when the scanner may have lost track of the code.
+    fn statement_cuts(src: &str) -> Option<Vec<usize>> {
+        scan_bodies(src).ok().map(|mut bodies| bodies.swap_remove(0).cuts)
+    }
 
     fn cuts(src: &str) -> Vec<&str> {
         let cuts = statement_cuts(src).unwrap_or_else(|| panic!("no cuts in {src:?}: {:?}", scan_bodies(src).err()));
