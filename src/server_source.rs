@@ -5,6 +5,8 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use regex::Regex;
 use serde::Serialize;
 
@@ -26,6 +28,13 @@ pub struct ServerSource {
 struct Signals {
     /// Each signal and what it says; the first that matches a source is reported.
     code: Vec<(Regex, &'static str)>,
+    /// Literals that every match of a signal holds (`fs'`, `"use server`, …), as one automaton:
+    /// one pass over a source says which signals can match there, and only those regexes run.
+    /// Most sources hold none, and seven regex passes over every source of every map were a
+    /// sixth of a corpus scan.
+    anchors: AhoCorasick,
+    /// For each anchor, the signal (index into `code`) it stands for.
+    anchor_signal: Vec<usize>,
     /// `export … loader/action` on one line: a server data function when server data access
     /// follows within `DATA_REACH` characters.
     data_export: Regex,
@@ -42,34 +51,83 @@ struct Signals {
 
 const DATA_REACH: usize = 2000;
 
+/// Node.js modules that only a server can import.
+const NODE_MODULES: [&str; 8] = ["fs", "fs/promises", "child_process", "net", "tls", "dgram", "cluster", "worker_threads"];
+/// Packages that only run on a server.
+const SERVER_PACKAGES: [&str; 14] = [
+    "express",
+    "fastify",
+    "koa",
+    "@prisma/client",
+    "pg",
+    "mysql",
+    "mysql2",
+    "mongoose",
+    "mongodb",
+    "ioredis",
+    "redis",
+    "firebase-admin",
+    "stripe",
+    "@aws-sdk/client-",
+];
+
+/// The signal that is also a data function (`export async function loader`).
+const DATA_SIGNAL: usize = 3;
+
+fn alternation(names: &[&str]) -> String {
+    names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|")
+}
+
 fn signals() -> &'static Signals {
     static S: OnceLock<Signals> = OnceLock::new();
     S.get_or_init(|| {
         let re = |p: &str| Regex::new(p).expect("server-source regex");
-        const NODE: &str = "fs|fs/promises|child_process|net|tls|dgram|cluster|worker_threads";
-        const SERVER_PACKAGES: &str =
-            "express|fastify|koa|@prisma/client|pg|mysql2?|mongoose|mongodb|ioredis|redis|firebase-admin";
+        let node = alternation(&NODE_MODULES);
+        // `@aws-sdk/client-` is a prefix (client-s3, client-dynamodb, …); the others are whole names.
+        let (aws, packages) = SERVER_PACKAGES.split_last().expect("packages");
+        let packages = format!("{}|{}[a-z0-9-]+", alternation(packages), regex::escape(aws));
+        let code = vec![
+            (re(r#"(?m)^\s*['"]use server['"]"#), "\"use server\" directive"),
+            (re(r#"(?-u:\b)import\s+['"]server-only['"]|require\(\s*['"]server-only['"]\s*\)"#), "import 'server-only'"),
+            (
+                re(&format!(r#"(?-u:\b)from\s+['"](node:)?({node})['"]|(?-u:\b)require\(\s*['"](node:)?({node})['"]\s*\)"#)),
+                "imports a Node.js server module",
+            ),
+            (re(r"(?-u:\b)export\s+(async\s+)?function\s+getServerSideProps(?-u:\b)"), "server-side data function"),
+            (
+                re(&format!(r#"(?-u:\b)from\s+['"]({packages})['"]|(?-u:\b)require\(\s*['"]({packages})['"]\s*\)"#)),
+                "imports a server-only package",
+            ),
+        ];
+        // Each signal's anchors: a module or package name with the quote that must follow it
+        // (or, for the AWS prefix, precede it), the directive's words, the data functions' names.
+        let mut anchors: Vec<(String, usize)> = Vec::new();
+        let quoted_after = |names: &[&str], signal: usize, out: &mut Vec<(String, usize)>| {
+            for n in names {
+                for q in ['\'', '"'] {
+                    out.push((format!("{n}{q}"), signal));
+                }
+            }
+        };
+        anchors.push(("use server".into(), 0));
+        quoted_after(&["server-only"], 1, &mut anchors);
+        quoted_after(&NODE_MODULES, 2, &mut anchors);
+        for word in ["getServerSideProps", "loader", "action"] {
+            anchors.push((word.into(), DATA_SIGNAL));
+        }
+        quoted_after(packages_names(), 4, &mut anchors);
+        for q in ['\'', '"'] {
+            anchors.push((format!("{q}{aws}"), 4));
+        }
+        let anchor_signal = anchors.iter().map(|(_, s)| *s).collect();
+        let anchors = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(anchors.iter().map(|(a, _)| a.as_str()))
+            .expect("server-source anchors");
         Signals {
-            code: vec![
-                (re(r#"(?m)^\s*['"]use server['"]"#), "\"use server\" directive"),
-                (
-                    re(r#"(?-u:\b)import\s+['"]server-only['"]|require\(\s*['"]server-only['"]\s*\)"#),
-                    "import 'server-only'",
-                ),
-                (
-                    re(&format!(
-                        r#"(?-u:\b)from\s+['"](node:)?({NODE})['"]|(?-u:\b)require\(\s*['"](node:)?({NODE})['"]\s*\)"#
-                    )),
-                    "imports a Node.js server module",
-                ),
-                (re(r"(?-u:\b)export\s+(async\s+)?function\s+getServerSideProps(?-u:\b)"), "server-side data function"),
-                (
-                    re(&format!(
-                        r#"(?-u:\b)from\s+['"]({SERVER_PACKAGES}|stripe|@aws-sdk/client-[a-z0-9-]+)['"]|(?-u:\b)require\(\s*['"]({SERVER_PACKAGES})['"]\s*\)"#
-                    )),
-                    "imports a server-only package",
-                ),
-            ],
+            code,
+            anchors,
+            anchor_signal,
             data_export: re(r"(?-u:\b)export\s+(const|async function|function)\s+(loader|action)(?-u:\b)[^\n]*\n"),
             data_access: re(r"(?-u:\b)(process\.env|prisma|db\.)"),
             server_path: re(
@@ -83,6 +141,24 @@ fn signals() -> &'static Signals {
             relative_prefix: re(r"^(\.\.?/)+"),
         }
     })
+}
+
+/// The whole-name server packages (all but the AWS prefix).
+fn packages_names() -> &'static [&'static str] {
+    &SERVER_PACKAGES[..SERVER_PACKAGES.len() - 1]
+}
+
+/// Which signals (bits, by index into `code`) can match in `content`: those whose anchors occur.
+fn possible_signals(s: &Signals, content: &str) -> u32 {
+    let all = (1u32 << s.code.len()) - 1;
+    let mut mask = 0u32;
+    for m in s.anchors.find_overlapping_iter(content) {
+        mask |= 1 << s.anchor_signal[m.pattern().as_usize()];
+        if mask == all {
+            break;
+        }
+    }
+    mask
 }
 
 /// Where a server-side data function (`export async function loader` followed by server data
@@ -117,10 +193,14 @@ pub fn evidence(sources: &[Option<String>], contents: &[Option<String>]) -> Opti
             continue;
         }
         let mut found: Option<(usize, &'static str)> = None;
+        let possible = possible_signals(s, content);
         for (k, (re, why)) in s.code.iter().enumerate() {
+            if possible & (1 << k) == 0 {
+                continue;
+            }
             let mut at = re.find(content).map(|m| m.start() + m.as_str().len() - m.as_str().trim_start().len());
             // the fourth signal is also a data function: whichever comes first
-            if k == 3 {
+            if k == DATA_SIGNAL {
                 at = match (at, data_function(s, content)) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -137,8 +217,9 @@ pub fn evidence(sources: &[Option<String>], contents: &[Option<String>]) -> Opti
         }
         let bare = s.url_prefix.replace(&source, "");
         let bare = s.relative_prefix.replace(&bare, "");
-        let reads_env = s.env_read.captures_iter(content).any(|c| &c[1] != "NODE_ENV");
-        if s.server_path.is_match(&bare) && (reads_env || s.handler.is_match(content)) {
+        // the path first: reading a source for env use costs a pass, a path is short
+        let reads_env = || s.env_read.captures_iter(content).any(|c| &c[1] != "NODE_ENV");
+        if s.server_path.is_match(&bare) && (reads_env() || s.handler.is_match(content)) {
             return Some(ServerSource { source, why: "a server route or function", line: 1, column: 1 });
         }
     }
@@ -217,6 +298,33 @@ mod tests {
         assert_eq!(one("src/r.ts", &far), None);
         let near = format!("export function loader() {{\n{}process.env.X", "x ".repeat(DATA_REACH / 2 - 5));
         assert!(one("src/r.ts", &near).is_some());
+    }
+
+    /// The anchors only decide which regexes run: every import form of every module and package
+    /// must still be found, and a source with no anchor must cost no regex.
+    #[test]
+    fn every_module_and_package_is_found_through_its_anchors() {
+        let s = signals();
+        let aws = SERVER_PACKAGES[SERVER_PACKAGES.len() - 1];
+        let packages: Vec<String> = packages_names().iter().map(|p| p.to_string()).chain([format!("{aws}s3"), format!("{aws}dynamodb")]).collect();
+        let modules = NODE_MODULES.iter().flat_map(|m| [m.to_string(), format!("node:{m}")]);
+        let cases = modules.map(|m| (m, "imports a Node.js server module")).chain(packages.into_iter().map(|p| (p, "imports a server-only package")));
+        let mut checked = 0;
+        for (name, why) in cases {
+            for (open, close) in [('\'', '\''), ('"', '"'), ('\'', '"')] {
+                for form in [format!("import x from {open}{name}{close}"), format!("const x = require( {open}{name}{close} )")] {
+                    let content = format!("let a = 1\n{form}\n");
+                    let got = one("src/server.ts", &content).unwrap_or_else(|| panic!("{form}: not found"));
+                    assert_eq!((got.why, got.line), (why, 2), "{form}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, (NODE_MODULES.len() * 2 + packages_names().len() + 2) * 6);
+        for content in ["'use server'", "import 'server-only'", "export function getServerSideProps() {}", "export const loader = () =>\n prisma.x"] {
+            assert_ne!(possible_signals(s, content), 0, "{content}");
+        }
+        assert_eq!(possible_signals(s, "import React from 'react'; const fs = files.map(f => f.name)"), 0);
     }
 
     #[test]

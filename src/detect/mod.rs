@@ -155,6 +155,11 @@ struct Compiled {
     /// The context regexes of `by_context`, in that order, as one set: a name is matched once.
     /// Built on the first name that is looked at.
     contexts: OnceLock<regex_automata::meta::Regex>,
+    /// Literals one of which every match of every context regex holds (`secret`, `twilio`, …):
+    /// a name without any is no rule's context, and never reaches `contexts`. `None` when some
+    /// context regex has no such literal. Most names hold none, and the contexts' lazy DFA built
+    /// its states for every new name (80-180 ms of each cold `.wasm` instance over the corpus).
+    context_anchors: OnceLock<Option<AhoCorasick>>,
     /// Names that say a value is not a secret (built on first use: only generic rules ask).
     not_secret_context: OnceLock<regex::bytes::Regex>,
 }
@@ -198,6 +203,7 @@ fn compiled() -> &'static Compiled {
             regexes: rules.iter().map(|_| OnceLock::new()).collect(),
             reach: rules.iter().map(|_| OnceLock::new()).collect(),
             contexts: OnceLock::new(),
+            context_anchors: OnceLock::new(),
             not_secret_context: OnceLock::new(),
         }
     })
@@ -244,6 +250,49 @@ impl Compiled {
     }
 }
 
+impl Compiled {
+    /// Can some context regex match `leaf`? False when `leaf` holds none of their anchors.
+    fn may_be_context(&self, leaf: &[u8]) -> bool {
+        let anchors = self.context_anchors.get_or_init(|| {
+            let mut words: Vec<Vec<u8>> = Vec::new();
+            for &r in &self.by_context {
+                let pattern = self.rules[r].context.unwrap_or("");
+                let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).ok()?;
+                words.extend(necessary_literals(&hir)?);
+            }
+            words.sort();
+            words.dedup();
+            AhoCorasick::builder().match_kind(MatchKind::Standard).build(&words).ok()
+        });
+        anchors.as_ref().is_none_or(|ac| ac.is_match(leaf))
+    }
+}
+
+/// Literals one of which every match of `hir` holds, or `None` when there are none to name (a
+/// part that may be empty, a class, a look-around) or too many.
+fn necessary_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    const MAX: usize = 64;
+    match hir.kind() {
+        HirKind::Literal(l) => Some(vec![l.0.to_vec()]),
+        HirKind::Capture(cap) => necessary_literals(&cap.sub),
+        HirKind::Repetition(r) if r.min > 0 => necessary_literals(&r.sub),
+        // the part with the rarest literals: the longest shortest literal, then the fewest
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(necessary_literals)
+            .max_by_key(|set| (set.iter().map(Vec::len).min().unwrap_or(0), std::cmp::Reverse(set.len()))),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for alt in alts {
+                all.extend(necessary_literals(alt)?);
+            }
+            (all.len() <= MAX).then_some(all)
+        }
+        _ => None,
+    }
+}
+
 const NOT_SECRET_CONTEXT: &str =
     r"hash|sha\d*|md5|digest|checksum|integrity|etag|nonce|fingerprint|uuid|guid|sri|salt|public|placeholder|label|hint|example|message|text|title|error|url|uri|endpoint|path|name$|type$|field|format|pattern|regex|length|policy|mode$|prefix|event|header$|description|key.?id$|_id$|^id$";
 
@@ -254,7 +303,7 @@ fn bytes_regex(p: &str) -> Result<regex::bytes::Regex, regex::Error> {
 /// Does some rule that needs a name accept `leaf` (a lowercased last name component)?
 pub fn is_secret_context(leaf: &str) -> bool {
     let c = compiled();
-    c.contexts().is_match(leaf.as_bytes())
+    c.may_be_context(leaf.as_bytes()) && c.contexts().is_match(leaf.as_bytes())
 }
 
 fn regex_for(c: &Compiled, i: usize) -> Option<&regex::bytes::Regex> {
@@ -304,7 +353,7 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     for &r in &c.always {
         selected.insert(r);
     }
-    if let Some(leaf) = &leaf {
+    if let Some(leaf) = leaf.as_ref().filter(|l| c.may_be_context(l.as_bytes())) {
         let contexts = c.contexts();
         let mut names = regex_automata::PatternSet::new(contexts.pattern_len());
         contexts.which_overlapping_matches(&regex_automata::Input::new(leaf.as_bytes()), &mut names);
@@ -633,5 +682,81 @@ mod tests {
             matched += a.len();
         }
         assert!(matched > c.words.len() * 2, "{matched} matches");
+    }
+
+    /// The anchors only skip names no context regex can match: on names built from every
+    /// anchor, pairs of them and random letters, the verdict is the regexes' own.
+    #[test]
+    fn context_anchors_never_change_a_verdict() {
+        let c = compiled();
+        assert!(!c.may_be_context(b"prototype"), "the anchors are in effect");
+        // every literal of every context regex, needed or optional
+        fn literals(hir: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
+            use regex_syntax::hir::HirKind;
+            match hir.kind() {
+                HirKind::Literal(l) => out.push(String::from_utf8(l.0.to_vec()).unwrap()),
+                HirKind::Capture(cap) => literals(&cap.sub, out),
+                HirKind::Repetition(r) => literals(&r.sub, out),
+                HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|h| literals(h, out)),
+                _ => {}
+            }
+        }
+        let mut words: Vec<String> = Vec::new();
+        let mut anchors: Vec<Vec<Vec<u8>>> = Vec::new();
+        for &r in &c.by_context {
+            let hir = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(c.rules[r].context.unwrap()).unwrap();
+            anchors.push(necessary_literals(&hir).unwrap_or_else(|| panic!("{}: no anchors", c.rules[r].id)));
+            literals(&hir, &mut words);
+        }
+        words.sort();
+        words.dedup();
+        let mut names: Vec<String> = Vec::new();
+        let seps = ["", "_", "-", ".", "2"];
+        for a in &words {
+            for b in &words {
+                let sep = seps[(a.len() + b.len()) % seps.len()];
+                names.push(format!("{a}{sep}{b}"));
+            }
+            for affix in ["x", "api", "key", "secret", "token", "_", "my"] {
+                names.push(format!("{affix}{a}"));
+                names.push(format!("{a}{affix}"));
+                names.push(format!("{affix}_{a}_{affix}"));
+            }
+            // each anchor with one letter changed: near misses
+            for k in 0..a.len() {
+                let mut m = a.clone().into_bytes();
+                m[k] = if m[k] == b'z' { b'a' } else { m[k] + 1 };
+                names.push(String::from_utf8(m).unwrap());
+            }
+        }
+        let alphabet = b"abcdefgiklmnoprstuyz_-.2";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..50_000 {
+            let mut n = String::new();
+            for _ in 0..(3 + seed % 14) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                n.push(alphabet[(seed % alphabet.len() as u64) as usize] as char);
+            }
+            names.push(n);
+        }
+        let mut secret = 0;
+        let contexts = c.contexts();
+        let mut matched = regex_automata::PatternSet::new(contexts.pattern_len());
+        for n in &names {
+            let want = contexts.is_match(n.as_bytes());
+            assert_eq!(is_secret_context(n), want, "{n}");
+            secret += usize::from(want);
+            // and each regex on its own: a name it matches holds one of its anchors
+            matched.clear();
+            contexts.which_overlapping_matches(&regex_automata::Input::new(n.as_bytes()), &mut matched);
+            for k in matched.iter() {
+                let own = &anchors[k.as_usize()];
+                let holds = own.iter().any(|a| n.as_bytes().windows(a.len()).any(|w| w == a.as_slice()));
+                assert!(holds, "{n} matches {} but holds none of its anchors", c.rules[c.by_context[k.as_usize()]].id);
+            }
+        }
+        assert!(secret > words.len() * 4 && secret < names.len(), "{secret} of {} names", names.len());
     }
 }

@@ -166,7 +166,7 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
         return out;
     }
     // 2. Text behind escapes: the rules over each escaped region, decoded.
-    escaped_hits(b, hints, all, &mut out);
+    escaped_hits(text, hints, all, &mut out);
     if !all && !out.is_empty() {
         return out;
     }
@@ -219,47 +219,40 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
 
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
 /// escapes stay as they are, so a PEM body's `\n` still reads as it does in raw text.
-pub(crate) fn decode_escapes(w: &[u8]) -> String {
+pub(crate) fn decode_escapes(w: &str) -> String {
+    let b = w.as_bytes();
     let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
     let mut out = String::with_capacity(w.len());
-    let mut i = 0;
-    while i < w.len() {
-        if w[i] == b'\\' && i + 1 < w.len() {
-            let decoded = match w[i + 1] {
-                b'x' if i + 4 <= w.len() => hex(&w[i + 2..i + 4]).map(|c| (c, 4)),
-                b'u' if w.get(i + 2) == Some(&b'{') => {
-                    let close = w[i + 3..].iter().take(8).position(|&c| c == b'}');
-                    close.and_then(|n| hex(&w[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
-                }
-                b'u' if i + 6 <= w.len() => hex(&w[i + 2..i + 6]).map(|c| (c, 6)),
-                b'/' => Some((u32::from(b'/'), 2)),
-                _ => None,
-            };
-            if let Some((c, len)) = decoded {
-                if let Some(ch) = char::from_u32(c) {
-                    out.push(ch);
-                    i += len;
-                    continue;
-                }
-            }
+    // Text between backslashes is copied whole; a backslash always sits on a char boundary.
+    let mut copied = 0;
+    for i in memchr::memchr_iter(b'\\', b) {
+        if i < copied || i + 1 >= b.len() {
+            continue;
         }
-        // Copy one UTF-8 character.
-        let len = match w[i] {
-            0x00..=0x7f => 1,
-            0xc0..=0xdf => 2,
-            0xe0..=0xef => 3,
-            _ => 4,
+        let decoded = match b[i + 1] {
+            b'x' if i + 4 <= b.len() => hex(&b[i + 2..i + 4]).map(|c| (c, 4)),
+            b'u' if b.get(i + 2) == Some(&b'{') => {
+                let close = b[i + 3..].iter().take(8).position(|&c| c == b'}');
+                close.and_then(|n| hex(&b[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
+            }
+            b'u' if i + 6 <= b.len() => hex(&b[i + 2..i + 6]).map(|c| (c, 6)),
+            b'/' => Some((u32::from(b'/'), 2)),
+            _ => None,
         };
-        let end = (i + len).min(w.len());
-        out.push_str(&String::from_utf8_lossy(&w[i..end]));
-        i = end;
+        if let Some(ch) = decoded.and_then(|(c, len)| char::from_u32(c).map(|ch| (ch, len))) {
+            out.push_str(&w[copied..i]);
+            out.push(ch.0);
+            copied = i + ch.1;
+        }
     }
+    out.push_str(&w[copied..]);
     out
 }
 
 /// Runs the rules over every region around escapes, decoded. Overlapping regions are merged,
 /// so each byte is decoded and checked at most once. Each region with a hit is evidence.
-fn escaped_hits(b: &[u8], hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
+fn escaped_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
+    let b = text.as_bytes();
     // Back to the start of a literal that an escape sits in, forward over a whole PEM block.
     const BEFORE: usize = 256;
     const AFTER: usize = 4096;
@@ -274,7 +267,15 @@ fn escaped_hits(b: &[u8], hints: FileHints, all: bool, out: &mut Vec<Evidence>) 
             end = (next + AFTER).min(b.len());
             escapes.next();
         }
-        let window = decode_escapes(&b[start..end]);
+        // whole characters: the window's edges move out to char boundaries
+        let (mut start, mut end) = (start, end);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let window = decode_escapes(&text[start..end]);
         if any_hit(&Candidate::exact(Cow::Owned(window), start, None, None), hints) {
             out.push(Evidence { range: start..end, why: Why::Escaped });
             if !all {
@@ -341,7 +342,7 @@ fn named_secret_assignment<'t>(
                     continue;
                 }
                 if let Some(value) = text.get(s..e) {
-                    let value = if value.contains('\\') { Cow::Owned(decode_escapes(value.as_bytes())) } else { Cow::Borrowed(value) };
+                    let value = if value.contains('\\') { Cow::Owned(decode_escapes(value)) } else { Cow::Borrowed(value) };
                     let cand = Candidate::exact(value, s, Some(text[ns..ne].to_string()), None);
                     if any_hit(&cand, hints) {
                         return Some(e + 1);
@@ -409,4 +410,78 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> Opti
     }
     let context = crate::input::text::context_before(text, open).or_else(|| name_before(b, open).map(|(s, e)| text[s..e].to_string()));
     any_hit(&Candidate::exact(Cow::Owned(joined), open + 1, context, None), hints).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_escapes;
+
+    /// The first decoder, one character at a time: the oracle for the one that copies runs.
+    fn decode_one_by_one(w: &str) -> String {
+        let w = w.as_bytes();
+        let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+        let mut out = String::new();
+        let mut i = 0;
+        while i < w.len() {
+            if w[i] == b'\\' && i + 1 < w.len() {
+                let decoded = match w[i + 1] {
+                    b'x' if i + 4 <= w.len() => hex(&w[i + 2..i + 4]).map(|c| (c, 4)),
+                    b'u' if w.get(i + 2) == Some(&b'{') => {
+                        let close = w[i + 3..].iter().take(8).position(|&c| c == b'}');
+                        close.and_then(|n| hex(&w[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
+                    }
+                    b'u' if i + 6 <= w.len() => hex(&w[i + 2..i + 6]).map(|c| (c, 6)),
+                    b'/' => Some((u32::from(b'/'), 2)),
+                    _ => None,
+                };
+                if let Some((c, len)) = decoded {
+                    if let Some(ch) = char::from_u32(c) {
+                        out.push(ch);
+                        i += len;
+                        continue;
+                    }
+                }
+            }
+            let len = match w[i] {
+                0x00..=0x7f => 1,
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            let end = (i + len).min(w.len());
+            out.push_str(&String::from_utf8_lossy(&w[i..end]));
+            i = end;
+        }
+        out
+    }
+
+    #[test]
+    fn escapes_decode_as_one_character_at_a_time_did() {
+        let cases = [
+            (r"sk\x5flive", "sk_live"),
+            (r"\u0073k_\u{6c}ive\/x", "sk_live/x"),
+            (r"a\\x41", r"a\A"),
+            (r"\uD83D\u0041", r"\uD83DA"),
+            (r"\u{110000}\u{41}", r"\u{110000}A"),
+            (r"end\x4", r"end\x4"),
+            (r"end\", r"end\"),
+            ("é\\x41ü\\n", "éAü\\n"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(decode_escapes(raw), want, "{raw}");
+        }
+        // pseudo-random mixes of escapes, broken escapes and multi-byte characters
+        let parts = [r"\x41", r"\x4", r"\u0042", r"\u{43}", r"\u{", r"\u{zz}", r"\/", r"\\", r"\n", "\\", "é", "日本", "a", "}", "0", "x"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            assert_eq!(decode_escapes(&s), decode_one_by_one(&s), "{s:?}");
+        }
+    }
 }

@@ -36,7 +36,7 @@ pub fn collect(src: &str, base: usize) -> Vec<Candidate<'_>> {
         };
         if val.contains('\\') {
             // An escaped value (`"\u0041…"`): decoded, located as the whole value.
-            let decoded = super::fast::decode_escapes(val.as_bytes());
+            let decoded = super::fast::decode_escapes(val);
             let len = decoded.len();
             out.push(Candidate {
                 value: Cow::Owned(decoded),
