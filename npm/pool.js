@@ -6,6 +6,7 @@
 const os = require('node:os')
 const path = require('node:path')
 const { Worker } = require('node:worker_threads')
+const { wasmModule } = require('./wasm-module.js')
 
 const WORKER_FILE = path.join(__dirname, 'worker.js')
 /** Files sent to a thread before it answers: one being scanned, one waiting. */
@@ -130,6 +131,12 @@ function startPool({ jobs = defaultJobs(), workerData = {}, onProgress = null, w
     })
   }
 
+  // one compile for every thread: they share V8's compiled and optimised code
+  try {
+    workerData = { ...workerData, wasmModule: wasmModule() }
+  } catch {
+    // the threads load the core themselves, and say why they cannot
+  }
   for (let i = 0; i < Math.max(1, jobs); i++) spawn()
 
   return {

@@ -11,8 +11,10 @@ const { isBinary, kindOf, extensionOf } = require('./walk.js')
 const { resolveSourceMap, normalizeSourcePath } = require('./sourcemap-link.js')
 const { checkDeployFile } = require('./deploy-check.js')
 const { makeScanner } = require('./gate.js')
+const { presetWasmModule } = require('./wasm-module.js')
 
-const { roots: givenRoots, cwd, rules = {}, showSecrets = false, knownSecrets = [] } = workerData || {}
+const { roots: givenRoots, cwd, rules = {}, showSecrets = false, knownSecrets = [], wasmModule } = workerData || {}
+presetWasmModule(wasmModule)
 const MAX_DECOMPRESSED = 256 * 1024 * 1024
 const MAX_FILE = 512 * 1024 * 1024
 /** Files under this size (as walked) are read in one go. */

@@ -80,6 +80,20 @@ function wasmOpt() {
   return fs.existsSync(bin) ? bin : null
 }
 
+/**
+ * The glue compiles the .wasm itself on load; it takes the module from npm/wasm-module.js
+ * instead (compiled once per thread, or handed over by the CLI to its scanning threads).
+ */
+function patchGlue() {
+  const glue = path.join(outDir, 'secretgate.js')
+  const text = fs.readFileSync(glue, 'utf8')
+  const compile = "const wasmPath = `${__dirname}/secretgate_bg.wasm`;\nconst wasmBytes = require('fs').readFileSync(wasmPath);\nconst wasmModule = new WebAssembly.Module(wasmBytes);\n"
+  if (!text.includes(compile)) {
+    throw new Error(`${path.relative(root, glue)}: wasm-bindgen's module loading changed; update patchGlue in scripts/build-wasm.js`)
+  }
+  fs.writeFileSync(glue, text.replace(compile, "const wasmModule = require('../wasm-module.js').wasmModule();\n"))
+}
+
 function verify() {
   // A broken optimisation step must not land: load the final module and scan something.
   const probe = `
@@ -106,6 +120,7 @@ function main() {
   const built = path.join(root, 'target', 'wasm32-unknown-unknown', 'release', 'secretgate.wasm')
   fs.mkdirSync(outDir, { recursive: true })
   run(bindgen, ['--target', 'nodejs', '--out-dir', outDir, '--out-name', 'secretgate', built])
+  patchGlue()
   const opt = args.has('--no-opt') ? null : wasmOpt()
   if (opt) {
     const before = fs.statSync(outWasm).size

@@ -141,7 +141,7 @@ struct Compiled {
     keywords_nfa: AhoCorasick,
     /// The same keywords as a DFA: one table step per byte, several times faster on raw bundles;
     /// built on the first value of `DFA_FROM` bytes, and used for everything after.
-    keywords_dfa: OnceLock<AhoCorasick>,
+    keywords_dfa: OnceLock<aho_corasick::dfa::DFA>,
     words: Vec<&'static str>,
     /// For each keyword pattern, the rules it selects.
     keyword_rules: Vec<Vec<usize>>,
@@ -191,7 +191,7 @@ fn compiled() -> &'static Compiled {
                 }
             }
         }
-        let keywords_nfa = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA);
+        let keywords_nfa = keyword_nfa(&words);
         Compiled {
             rules,
             keywords_nfa,
@@ -209,11 +209,19 @@ fn compiled() -> &'static Compiled {
     })
 }
 
-fn keyword_automaton(words: &[&str], kind: AhoCorasickKind) -> AhoCorasick {
+fn keyword_nfa(words: &[&str]) -> AhoCorasick {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(words)
+        .expect("keywords build")
+}
+
+fn keyword_dfa(words: &[&str]) -> aho_corasick::dfa::DFA {
+    aho_corasick::dfa::Builder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
         .build(words)
         .expect("keywords build")
 }
@@ -221,12 +229,87 @@ fn keyword_automaton(words: &[&str], kind: AhoCorasickKind) -> AhoCorasick {
 /// Values from this long on build (and then always use) the keywords' DFA.
 const DFA_FROM: usize = 16 * 1024;
 
-impl Compiled {
-    fn keywords(&self, len: usize) -> &AhoCorasick {
-        if len >= DFA_FROM {
-            return self.keywords_dfa.get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA));
+/// Haystacks from this long on are walked in `LANES` parts at once.
+const LANES_FROM: usize = 4 * 1024;
+const LANES: usize = 4;
+
+/// Overlapping keyword search with the DFA, in `LANES` parts of `hay` at once. One walk is a
+/// chain of dependent loads (each state needs the last); walks over separate parts overlap their
+/// loads. A part's walk starts fresh at its first byte (so it sees the keywords that start in
+/// it), goes on past its end by the longest keyword less one (so it finishes those that start in
+/// it), and keeps only keywords that start in it: each occurrence is reported once, by its part.
+fn walk_lanes(dfa: &aho_corasick::dfa::DFA, hay: &[u8], mut place: impl FnMut(usize, usize, usize)) {
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::Anchored;
+    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    let n = hay.len();
+    let lanes = if n >= LANES_FROM { LANES } else { 1 };
+    let part = n / lanes;
+    let reach = dfa.max_pattern_len().saturating_sub(1);
+    let lo: [usize; LANES] = std::array::from_fn(|i| (i * part).min(n));
+    let keep: [usize; LANES] = std::array::from_fn(|i| if i + 1 >= lanes { n } else { (i + 1) * part });
+    let hi: [usize; LANES] = std::array::from_fn(|i| if i < lanes { (keep[i] + reach).min(n) } else { lo[i] });
+    let mut report = |sid, end: usize, keep: usize| {
+        if dfa.is_match(sid) {
+            for j in 0..dfa.match_len(sid) {
+                let p = dfa.match_pattern(sid, j);
+                let start = end - dfa.pattern_len(p);
+                if start < keep {
+                    place(p.as_usize(), start, end);
+                }
+            }
         }
-        self.keywords_dfa.get().unwrap_or(&self.keywords_nfa)
+    };
+    let mut sid = [start; LANES];
+    // all lanes together as far as the shortest goes, then each on its own
+    let together = (0..lanes).map(|i| hi[i] - lo[i]).min().unwrap_or(0);
+    if lanes == LANES {
+        // written out by hand: the `.wasm` is built for size, which unrolls nothing
+        let lane = |i: usize| &hay[lo[i]..lo[i] + together];
+        let (h0, h1, h2, h3) = (lane(0), lane(1), lane(2), lane(3));
+        let [mut s0, mut s1, mut s2, mut s3] = sid;
+        for k in 0..together {
+            s0 = dfa.next_state(Anchored::No, s0, h0[k]);
+            s1 = dfa.next_state(Anchored::No, s1, h1[k]);
+            s2 = dfa.next_state(Anchored::No, s2, h2[k]);
+            s3 = dfa.next_state(Anchored::No, s3, h3[k]);
+            if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+                for (i, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    if dfa.is_special(s) {
+                        report(s, lo[i] + k + 1, keep[i]);
+                    }
+                }
+            }
+        }
+        sid = [s0, s1, s2, s3];
+    }
+    let done = if lanes == LANES { together } else { 0 };
+    for i in 0..lanes {
+        for at in lo[i] + done..hi[i] {
+            sid[i] = dfa.next_state(Anchored::No, sid[i], hay[at]);
+            if dfa.is_special(sid[i]) {
+                report(sid[i], at + 1, keep[i]);
+            }
+        }
+    }
+}
+
+impl Compiled {
+    /// Every keyword occurrence in `hay` (overlapping), as (pattern, start, end), in no set order.
+    fn keyword_places(&self, hay: &[u8], mut place: impl FnMut(usize, usize, usize)) {
+        let dfa = if hay.len() >= DFA_FROM {
+            Some(self.keywords_dfa.get_or_init(|| keyword_dfa(&self.words)))
+        } else {
+            self.keywords_dfa.get()
+        };
+        match dfa {
+            Some(dfa) => walk_lanes(dfa, hay, place),
+            None => {
+                for m in self.keywords_nfa.find_overlapping_iter(hay) {
+                    place(m.pattern().as_usize(), m.start(), m.end());
+                }
+            }
+        }
     }
 
     /// One automaton for every name rule; no captures, no one-pass or backtracking engines: it
@@ -340,15 +423,14 @@ pub fn detect(cand: &Candidate<'_>, hints: FileHints, hits: &mut Vec<Hit>) {
     // occurs: their rules then run only around those places (see `WINDOWED`).
     let windowed = bytes.len() >= WINDOWED;
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    for m in c.keywords(bytes.len()).find_overlapping_iter(bytes) {
-        let p = m.pattern().as_usize();
+    c.keyword_places(bytes, |p, start, end| {
         for &r in &c.keyword_rules[p] {
             selected.insert(r);
         }
         if windowed {
-            found.push((p, m.start(), m.end()));
+            found.push((p, start, end));
         }
-    }
+    });
     let leaf = cand.context.as_deref().map(context_leaf);
     for &r in &c.always {
         selected.insert(r);
@@ -657,12 +739,13 @@ pub fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
 mod tests {
     use super::*;
 
-    /// A scan's keyword matches must not depend on whether the DFA was built yet: the NFA that
-    /// serves small values before it reports the same matches, in the same order.
+    /// A scan's keyword matches must not depend on whether the DFA was built yet, nor on how a
+    /// long value is cut into lanes: the NFA that serves small values before the DFA, and the
+    /// DFA walked in lanes, report the same occurrences.
     #[test]
-    fn keyword_nfa_and_dfa_agree() {
+    fn keyword_nfa_and_dfa_lanes_agree() {
         let c = compiled();
-        let dfa = keyword_automaton(&c.words, AhoCorasickKind::DFA);
+        let dfa = keyword_dfa(&c.words);
         let mut texts: Vec<String> = Vec::new();
         for r in c.rules {
             texts.extend(r.examples.iter().map(|e| e.to_string()));
@@ -672,13 +755,43 @@ mod tests {
         texts.push(c.words.iter().map(|w| w.to_ascii_uppercase()).collect::<Vec<_>>().join(""));
         texts.push(c.words.join(" "));
         assert!(texts.len() > 100);
-        let all = |ac: &AhoCorasick, t: &str| -> Vec<(usize, usize, usize)> {
-            ac.find_overlapping_iter(t.as_bytes()).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect()
-        };
+        // long values: keywords on and around every lane boundary, at several lengths
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in [LANES_FROM, LANES_FROM + 1, LANES_FROM + 3, 10_007, 65_536, 200_003] {
+            for round in 0..8 {
+                let mut t = vec![b'.'; n];
+                let part = n / LANES;
+                for lane in 1..LANES {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let w = c.words[(seed % c.words.len() as u64) as usize].as_bytes();
+                    // the keyword starts up to its length before the boundary, or just after it
+                    let at = lane * part + round % 3 - w.len().min(lane * part) * usize::from(round % 2 == 0);
+                    let at = at.min(n - w.len());
+                    t[at..at + w.len()].copy_from_slice(w);
+                }
+                // and a few anywhere, and one at each end
+                for k in 0..16 {
+                    let w = c.words[(k * 37 + round) % c.words.len()].as_bytes();
+                    let at = (k * 7919 + round * 104_729) % (n - w.len());
+                    t[at..at + w.len()].copy_from_slice(w);
+                }
+                let (first, last) = (c.words[round].as_bytes(), c.words[round + 1].as_bytes());
+                t[..first.len()].copy_from_slice(first);
+                t[n - last.len()..].copy_from_slice(last);
+                texts.push(String::from_utf8(t).unwrap());
+            }
+        }
         let mut matched = 0;
         for t in &texts {
-            let (a, b) = (all(&c.keywords_nfa, t), all(&dfa, t));
-            assert_eq!(a, b, "{t}");
+            let mut a: Vec<(usize, usize, usize)> =
+                c.keywords_nfa.find_overlapping_iter(t.as_bytes()).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect();
+            let mut b = Vec::new();
+            walk_lanes(&dfa, t.as_bytes(), |p, s, e| b.push((p, s, e)));
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{} bytes", t.len());
             matched += a.len();
         }
         assert!(matched > c.words.len() * 2, "{matched} matches");
