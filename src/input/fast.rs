@@ -149,7 +149,6 @@ pub const AWS_PAIR_DISTANCE: usize = 4096;
 /// the parse overlaps one of these ranges: each check below looks at the strings the visitor
 /// would make there (a literal, its name, its joined neighbours, its escapes).
 pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
-    let b = text.as_bytes();
     let mut out = Vec::new();
     // 1. Every rule over the raw text: keyword rules where their keyword occurs. An AWS access key
     // ID also pairs with bare secret keys near it.
@@ -170,8 +169,20 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
     if !all && !out.is_empty() {
         return out;
     }
-    // 3. Strings assigned to a secret-looking name. Every quote is looked at on its own (no
-    // skipping of string bodies), so a stray quote in a regex or comment cannot hide the rest.
+    // 3. Strings assigned to a secret-looking name.
+    assignment_hits(text, hints, all, &mut out);
+    if !all && !out.is_empty() {
+        return out;
+    }
+    // 4. Joined strings: `"a" + "b"`, `"a".concat("b")`.
+    joined_hits(text, hints, all, &mut out);
+    out
+}
+
+/// Strings assigned to a secret-looking name. Every quote is looked at on its own (no skipping
+/// of string bodies), so a stray quote in a regex or comment cannot hide the rest.
+fn assignment_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
+    let b = text.as_bytes();
     let mut verdicts: HashMap<&str, bool, BuildFastHasher> = HashMap::default();
     // Literals already judged for a name (quotes on both sides of a literal see the same name).
     let mut judged: HashSet<(usize, &str), BuildFastHasher> = HashSet::default();
@@ -189,11 +200,15 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
         if let Some(end) = named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
             out.push(Evidence { range: ns..end, why: Why::Assignment(name.to_string()) });
             if !all {
-                return out;
+                return;
             }
         }
     }
-    // 4. Joined strings: `"a" + "b"`, `"a".concat("b")`.
+}
+
+/// Joined strings: `"a" + "b"`, `"a".concat("b")`.
+fn joined_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
+    let b = text.as_bytes();
     for p in memchr::memchr2_iter(b'+', b'.', b) {
         let is_join = if b[p] == b'+' { true } else { b[p..].starts_with(b".concat(") };
         if !is_join {
@@ -210,11 +225,10 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
         if let Some(end) = joined_chain(text, open, k - 1, hints) {
             out.push(Evidence { range: open..end, why: Why::Joined });
             if !all {
-                return out;
+                return;
             }
         }
     }
-    out
 }
 
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
