@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::MatchKind;
 
 use regex::Regex;
 use serde::Serialize;
@@ -32,7 +32,7 @@ struct Signals {
     /// one pass over a source says which signals can match there, and only those regexes run.
     /// Most sources hold none, and seven regex passes over every source of every map were a
     /// sixth of a corpus scan.
-    anchors: AhoCorasick,
+    anchors: aho_corasick::dfa::DFA,
     /// For each anchor, the signal (index into `code`) it stands for.
     anchor_signal: Vec<usize>,
     /// `export … loader/action` on one line: a server data function when server data access
@@ -120,7 +120,7 @@ fn signals() -> &'static Signals {
             anchors.push((format!("{q}{aws}"), 4));
         }
         let anchor_signal = anchors.iter().map(|(_, s)| *s).collect();
-        let anchors = AhoCorasick::builder()
+        let anchors = aho_corasick::dfa::Builder::new()
             .match_kind(MatchKind::Standard)
             .build(anchors.iter().map(|(a, _)| a.as_str()))
             .expect("server-source anchors");
@@ -150,14 +150,8 @@ fn packages_names() -> &'static [&'static str] {
 
 /// Which signals (bits, by index into `code`) can match in `content`: those whose anchors occur.
 fn possible_signals(s: &Signals, content: &str) -> u32 {
-    let all = (1u32 << s.code.len()) - 1;
     let mut mask = 0u32;
-    for m in s.anchors.find_overlapping_iter(content) {
-        mask |= 1 << s.anchor_signal[m.pattern().as_usize()];
-        if mask == all {
-            break;
-        }
-    }
+    crate::detect::walk_lanes(&s.anchors, content.as_bytes(), |p, _, _| mask |= 1 << s.anchor_signal[p]);
     mask
 }
 

@@ -183,7 +183,6 @@ pub fn evidence(text: &str, hints: FileHints, all: bool) -> Vec<Evidence> {
 /// of string bodies), so a stray quote in a regex or comment cannot hide the rest.
 fn assignment_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
     let b = text.as_bytes();
-    let mut verdicts: HashMap<&str, bool, BuildFastHasher> = HashMap::default();
     // Literals already judged for a name (quotes on both sides of a literal see the same name).
     let mut judged: HashSet<(usize, &str), BuildFastHasher> = HashSet::default();
     for q in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
@@ -193,8 +192,7 @@ fn assignment_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Eviden
             continue;
         }
         let name = &text[ns..ne];
-        let secret = *verdicts.entry(name).or_insert_with(|| detect::is_secret_context(&name.to_ascii_lowercase()));
-        if !secret {
+        if !is_secret_name(name) {
             continue;
         }
         if let Some(end) = named_secret_assignment(text, q, (ns, ne), hints, &mut judged) {
@@ -204,6 +202,31 @@ fn assignment_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Eviden
             }
         }
     }
+}
+
+/// Names judged so far (by this thread): bundles share most of their names (`default`,
+/// `prototype`, `exports`), and judging one costs a lower-cased copy and an automaton or two.
+/// Emptied when full, so memory stays bounded whatever is scanned.
+const VERDICTS_MAX: usize = 1 << 15;
+
+thread_local! {
+    static VERDICTS: std::cell::RefCell<HashMap<Box<str>, bool, BuildFastHasher>> = Default::default();
+}
+
+/// Is `name` one some context rule cares about (`detect::is_secret_context` of it, lower-cased)?
+fn is_secret_name(name: &str) -> bool {
+    VERDICTS.with(|v| {
+        if let Some(&known) = v.borrow().get(name) {
+            return known;
+        }
+        let verdict = detect::is_secret_context(&name.to_ascii_lowercase());
+        let mut v = v.borrow_mut();
+        if v.len() >= VERDICTS_MAX {
+            v.clear();
+        }
+        v.insert(name.into(), verdict);
+        verdict
+    })
 }
 
 /// Joined strings: `"a" + "b"`, `"a".concat("b")`.
@@ -497,5 +520,25 @@ mod tests {
             }
             assert_eq!(decode_escapes(&s), decode_one_by_one(&s), "{s:?}");
         }
+    }
+
+    /// The thread's verdicts answer as the rules do, also after they were emptied for room.
+    #[test]
+    fn remembered_verdicts_stay_the_rules_verdicts() {
+        use super::{is_secret_name, VERDICTS_MAX};
+        let names = ["apiKey", "API_KEY", "prototype", "stripeSecretKey", "defaultValue", "clientSecret", "x"];
+        let want: Vec<bool> = names.iter().map(|n| crate::detect::is_secret_context(&n.to_ascii_lowercase())).collect();
+        assert!(want.iter().any(|&w| w) && want.iter().any(|&w| !w));
+        for round in 0..VERDICTS_MAX * 2 + 3 {
+            // many other names in between: the table fills and is emptied twice
+            let filler = format!("name{round}");
+            assert!(!is_secret_name(&filler));
+            if round % 1000 == 0 || round > VERDICTS_MAX * 2 {
+                for (n, &w) in names.iter().zip(&want) {
+                    assert_eq!(is_secret_name(n), w, "{n} after {round} names");
+                }
+            }
+        }
+        super::VERDICTS.with(|v| assert!(v.borrow().len() <= VERDICTS_MAX));
     }
 }
