@@ -186,6 +186,10 @@ fn assignment_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Eviden
     // Literals already judged for a name (quotes on both sides of a literal see the same name).
     let mut judged: HashSet<(usize, &str), BuildFastHasher> = HashSet::default();
     for q in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
+        // most quotes close a string: the byte before is none `name_before` can start from
+        if q == 0 || !BEFORE_VALUE[usize::from(b[q - 1])] {
+            continue;
+        }
         let Some((ns, ne)) = name_before(b, q) else { continue };
         // Minified names are short; no rule cares about a name under three characters.
         if ne - ns < 3 {
@@ -321,6 +325,19 @@ fn escaped_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>
         }
     }
 }
+
+/// The bytes `name_before` can find right before a value: the separators it accepts and the
+/// ones it skips to reach them.
+const BEFORE_VALUE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let bytes = b" \t\n\r(!=:,?|&";
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// The name a value at `at` is assigned to: `name = `, `name: `, `"name": `, or the first
 /// argument of a setter call (`.set("Authorization", `).
