@@ -215,18 +215,30 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
     return fail(`cannot load config: ${oneLine(err)}`)
   }
 
+  const progress = progressReporter(opts, stderr)
+  // the threads start loading their cores while this thread checks the rest and walks the folders
+  const pool = startPool({
+    jobs: opts.jobs || defaultJobs(),
+    workerData: { cwd, rules: config.rules, showSecrets: opts.showSecrets },
+    onProgress: (done, total) => progress.update(done, total),
+  })
+  const failEarly = (msg) => {
+    pool.close()
+    return fail(msg)
+  }
+
   let core
   try {
     core = loadCore()
   } catch (err) {
-    return fail(`cannot load the scanner core: ${oneLine(err)}`)
+    return failEarly(`cannot load the scanner core: ${oneLine(err)}`)
   }
   const rulesMeta = [...coreRules(core), ...DEPLOY_RULES]
   // the same config file serves the plugins: their own rule ids are valid here too
   const knownIds = new Set([...rulesMeta.map((r) => r && (r.id || r.ruleId)).filter(Boolean), ...PLUGIN_RULE_IDS])
   if (knownIds.size > DEPLOY_RULES.length + PLUGIN_RULE_IDS.length) {
     for (const id of Object.keys(config.rules)) {
-      if (!knownIds.has(id)) return fail(`${config.configPath || 'config'}: "rules.${shownName(id)}" is not a known rule id (see docs/rules.md)`)
+      if (!knownIds.has(id)) return failEarly(`${config.configPath || 'config'}: "rules.${shownName(id)}" is not a known rule id (see docs/rules.md)`)
     }
   }
 
@@ -235,7 +247,7 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
     try {
       baseline = readBaseline(path.resolve(cwd, opts.baseline))
     } catch (err) {
-      return fail(oneLine(err))
+      return failEarly(oneLine(err))
     }
   }
 
@@ -245,9 +257,9 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
       fs.statSync(path.resolve(cwd, p))
     } catch (err) {
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
-        return fail(`no such file or folder: ${p}${opts.paths.length ? '' : ' (pass the build output folder as an argument)'}`)
+        return failEarly(`no such file or folder: ${p}${opts.paths.length ? '' : ' (pass the build output folder as an argument)'}`)
       }
-      return fail(`cannot read ${p} (${err.code || oneLine(err)})`)
+      return failEarly(`cannot read ${p} (${err.code || oneLine(err)})`)
     }
   }
 
@@ -255,13 +267,6 @@ async function main(argv, { cwd = process.cwd(), env = process.env, stdout = pro
   const writeBaselineAbs = opts.writeBaseline ? path.resolve(cwd, opts.writeBaseline) : null
   const configRoot = config.configPath ? path.dirname(config.configPath) : cwd
 
-  const progress = progressReporter(opts, stderr)
-  // the threads start loading their cores while this thread walks the folders
-  const pool = startPool({
-    jobs: opts.jobs || defaultJobs(),
-    workerData: { cwd, rules: config.rules, showSecrets: opts.showSecrets },
-    onProgress: (done, total) => progress.update(done, total),
-  })
   let walked
   try {
     walked = walk(paths, {

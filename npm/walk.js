@@ -50,7 +50,9 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
   // a file given on its own brings its folder in, so the map beside `dist/app.js` can be read
   const realRoots = resolvedRoots.map((r) => (r.stat.isDirectory() ? r.real : path.dirname(r.real)))
 
+  const anyGlobs = ignore.length > 0 || serverOutput.length > 0
   const skipByConfig = (abs, rel) => {
+    if (!anyGlobs) return false
     const candidates = [rel]
     if (configRoot) {
       const fromConfig = path.relative(configRoot, abs)
@@ -61,14 +63,14 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
     return false
   }
 
-  const addFile = (abs, real, root, rel, size) => {
+  const addFile = (abs, real, root, rel, size, shown = displayPath(abs, cwd)) => {
     if (excluded.has(abs) || excluded.has(real)) return
     if (seenFiles.has(real)) {
-      notes.push({ file: displayPath(abs, cwd), code: 'duplicate', message: `same file as one already scanned (through a symlink), not scanned twice` })
+      notes.push({ file: shown, code: 'duplicate', message: `same file as one already scanned (through a symlink), not scanned twice` })
       return
     }
     seenFiles.add(real)
-    files.push({ path: abs, real, display: displayPath(abs, cwd), root: root.abs, rel, size })
+    files.push({ path: abs, real, display: shown, root: root.abs, rel, size })
   }
 
   for (const root of resolvedRoots) {
@@ -79,6 +81,15 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
     }
     if (visitedDirs.has(root.real)) continue
     visitedDirs.add(root.real)
+    // an entry's shown path is the root's and its path below the root (as displayPath would
+    // give it, without a path.relative per file); not when cwd is below the root: files there
+    // show relative to it
+    const rootShown = displayPath(root.abs, cwd)
+    const fromRoot = path.relative(root.abs, path.resolve(cwd))
+    const cwdBelowRoot = fromRoot !== '' && !fromRoot.startsWith('..') && !path.isAbsolute(fromRoot)
+    const showBelow = cwdBelowRoot ? (rel) => displayPath(path.join(root.abs, rel), cwd)
+      : rootShown === '.' ? (rel) => rel
+        : rootShown.endsWith('/') ? (rel) => rootShown + rel : (rel) => `${rootShown}/${rel}`
     const stack = [{ abs: root.abs, rel: '' }]
     while (stack.length) {
       const dir = stack.pop()
@@ -94,7 +105,7 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
       for (const entry of entries) {
         const abs = path.join(dir.abs, entry.name)
         const rel = dir.rel ? `${dir.rel}/${entry.name}` : entry.name
-        const shown = displayPath(abs, cwd)
+        const shown = showBelow(rel)
         let real = abs
         let stat
         if (entry.isSymbolicLink()) {
@@ -129,7 +140,7 @@ function walk(roots, { ignore = [], serverOutput = [], configRoot = null, exclud
           subdirs.push({ abs, rel })
         } else if (stat.isFile()) {
           if (skipByConfig(abs, rel)) continue
-          addFile(abs, real, root, rel, stat.size)
+          addFile(abs, real, root, rel, stat.size, shown)
         } else {
           notes.push({ file: shown, code: 'not-a-file', message: 'not a regular file (fifo, socket or device), skipped' })
         }

@@ -15,7 +15,7 @@ const suppress = require(path.join(ROOT, 'npm/suppress.js'))
 const report = require(path.join(ROOT, 'npm/report.js'))
 const smlink = require(path.join(ROOT, 'npm/sourcemap-link.js'))
 const deploy = require(path.join(ROOT, 'npm/deploy-check.js'))
-const { isBinary, kindOf } = require(path.join(ROOT, 'npm/walk.js'))
+const { isBinary, kindOf, walk, displayPath } = require(path.join(ROOT, 'npm/walk.js'))
 const { fakeKeys } = require('./helpers/fake-keys.js')
 const { tempDir, cleanupTempDirs, sarifValidator } = require('./helpers/cli-harness.js')
 
@@ -406,5 +406,32 @@ describe('walk helpers', () => {
     assert.equal(kindOf('a.webmanifest'), 'json')
     assert.equal(kindOf('a.js.map'), 'sourcemap')
     assert.equal(kindOf('_headers'), 'text')
+  })
+
+  test('shown paths are displayPath of each file, whatever the root (cwd, below, above, elsewhere)', () => {
+    const base = tempDir('walk-shown')
+    const tree = { 'app/dist/a.js': '1', 'app/dist/sub/b.js': '2', 'app/dist/sub/deeper/c.css': '3', 'other/x.txt': '4' }
+    for (const [rel, text] of Object.entries(tree)) {
+      fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true })
+      fs.writeFileSync(path.join(base, rel), text)
+    }
+    const cases = [
+      { cwd: path.join(base, 'app', 'dist'), roots: ['.'] },
+      { cwd: path.join(base, 'app'), roots: ['dist'] },
+      { cwd: path.join(base, 'app'), roots: ['dist/sub', 'dist/a.js'] },
+      { cwd: path.join(base, 'app', 'dist', 'sub'), roots: ['..'] },
+      { cwd: path.join(base, 'other'), roots: [path.join(base, 'app', 'dist')] },
+      { cwd: base, roots: ['app', 'other'], ignore: ['**/deeper/**'] },
+    ]
+    let checked = 0
+    for (const c of cases) {
+      const { files } = walk(c.roots, { cwd: c.cwd, ignore: c.ignore || [] })
+      assert.ok(files.length > 0)
+      for (const f of files) {
+        assert.equal(f.display, displayPath(f.path, c.cwd), JSON.stringify(c))
+        checked++
+      }
+    }
+    assert.ok(checked >= 14, `${checked} files`)
   })
 })
