@@ -4,9 +4,14 @@
 // it becomes one finding with several `locations`. The core's fingerprint (a hash of rule id and
 // secret value) says which findings are the same secret; it never reveals the secret itself.
 
-/** Where one copy of the secret sits. */
+/**
+ * Where one copy of the secret sits; with its byte span in that file when known, so a code frame
+ * of another finding there masks this copy too.
+ */
 function locationOf(f) {
-  return { file: f.file, line: f.line, column: f.column, original: f.original || null }
+  const loc = { file: f.file, line: f.line, column: f.column, original: f.original || null }
+  if (Number.isInteger(f.start) && Number.isInteger(f.end)) Object.assign(loc, { start: f.start, end: f.end })
+  return loc
 }
 
 /**

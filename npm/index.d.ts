@@ -36,7 +36,7 @@ export interface Finding {
    * Set by the CLI and the plugins (npm/group.js), not by `scan`: every place the same secret
    * (same fingerprint) was found in one output, the finding's own place first.
    */
-  locations?: { file: string; line: number; column: number; original: OriginalLocation | null }[]
+  locations?: { file: string; line: number; column: number; start?: number; end?: number; original: OriginalLocation | null }[]
 }
 
 export interface Note { file: string; code: string; message: string }

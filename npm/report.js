@@ -216,10 +216,16 @@ function formatHuman(result, { color = false, sources = null, quiet = false } = 
   const findings = (result.findings || []).slice().sort(compareFindings)
   const out = []
   if (!quiet) {
+    // every span to mask, per file: each finding (suppressed ones too) and every copy grouped
+    // into a finding of another place, so no frame shows a secret found beside its own
     const byFile = new Map()
+    const mask = (file, span) => {
+      if (!byFile.has(file)) byFile.set(file, [])
+      byFile.get(file).push(span)
+    }
     for (const f of findings) {
-      if (!byFile.has(f.file)) byFile.set(f.file, [])
-      byFile.get(f.file).push(f)
+      mask(f.file, f)
+      for (const l of Array.isArray(f.locations) ? f.locations : []) if (l.file !== f.file || l.start !== f.start) mask(l.file, l)
     }
     for (const f of findings) {
       if (f.suppressed) continue

@@ -236,11 +236,16 @@ fn is_secret_name(name: &str) -> bool {
 /// Joined strings: `"a" + "b"`, `"a".concat("b")`.
 fn joined_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>) {
     let b = text.as_bytes();
-    for p in memchr::memchr2_iter(b'+', b'.', b) {
-        let is_join = if b[p] == b'+' { true } else { b[p..].starts_with(b".concat(") };
-        if !is_join {
-            continue;
-        }
+    // every `+` and every `.concat(`, in order (not every `.`: minified code has one every few
+    // bytes, and each was a call on baseline code)
+    let mut plus = memchr::memchr_iter(b'+', b).peekable();
+    let mut concat = memchr::memmem::find_iter(b, b".concat(").peekable();
+    let joins = std::iter::from_fn(|| match (plus.peek(), concat.peek()) {
+        (Some(&p), Some(&c)) if c < p => concat.next(),
+        (Some(_), _) => plus.next(),
+        (None, _) => concat.next(),
+    });
+    for p in joins {
         let mut k = p;
         while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'\n' | b'\r') {
             k -= 1;

@@ -219,6 +219,25 @@ describe('report formats', () => {
     assert.ok(!out.includes('> 2 |'))
   })
 
+  test('human: a copy of a secret grouped into a finding elsewhere is masked in this file\'s frames', () => {
+    // the same key in dist/.env (the finding shown) and in dist/a.js beside another finding
+    const other = fakeKeys.githubToken()
+    const line = `const cfg = { stripe: "${key}", github: "${other}" }\n`
+    const ks = line.indexOf(key)
+    const gs = line.indexOf(other)
+    const copy = { file: 'dist/a.js', line: 1, column: ks + 1, start: ks, end: ks + key.length, original: null }
+    const stripe = { ...f1, file: 'dist/.env', line: 1, column: 19, start: 18, end: 18 + key.length, locations: [{ file: 'dist/.env', line: 1, column: 19, start: 18, end: 18 + key.length, original: null }, copy] }
+    const github = { ...f1, ruleId: 'github-token', file: 'dist/a.js', line: 1, column: gs + 1, start: gs, end: gs + other.length, secret: other.slice(0, 8) + '\u2026', fingerprint: 'ff09' }
+    const sources = new Map([['dist/a.js', Buffer.from(line)], ['dist/.env', Buffer.from(`STRIPE_KEY=\n`)]])
+    const out = report.formatHuman({ ...result, findings: [stripe, github] }, { sources })
+    assert.match(out, /> 1 \| .*stripe: "\*{20,}", github: "\*{20,}" \}/, 'the frame is shown, both values masked')
+    assert.ok(!out.includes(key) && !out.includes(other))
+    // the grouping keeps each copy's span
+    const { groupFindings } = require(path.join(ROOT, 'npm/group.js'))
+    const grouped = groupFindings([{ ...stripe, locations: undefined }, { ...stripe, file: 'dist/a.js', start: ks, end: ks + key.length, locations: undefined }])
+    assert.deepEqual(grouped[0].locations.map((l) => [l.file, l.start, l.end]), [['dist/.env', 18, 18 + key.length], ['dist/a.js', ks, ks + key.length]])
+  })
+
   test('human: a long minified line is windowed around the secret and control bytes neutralised', () => {
     const line = 'x'.repeat(5000) + `k="${key}"\x1b[2J` + 'y'.repeat(5000)
     const s = line.indexOf(key)

@@ -26,10 +26,11 @@ test('groupFindings: same fingerprint becomes one finding with every location, i
   ])
   assert.equal(out.length, 2)
   assert.equal(out[0].file, 'dist/a.js', 'keeps the first location\'s fields')
+  // each copy keeps its byte span (the human frames of other findings in that file mask it)
   assert.deepEqual(out[0].locations, [
-    { file: 'dist/a.js', line: 1, column: 10, original: null },
-    { file: 'dist/a.js.map', line: 3, column: 5, original: { file: 'src/pay.js', line: 2, column: 7 } },
-    { file: 'dist/chunk-2.js', line: 9, column: 1, original: null },
+    { file: 'dist/a.js', line: 1, column: 10, start: 9, end: 40, original: null },
+    { file: 'dist/a.js.map', line: 3, column: 5, start: 9, end: 40, original: { file: 'src/pay.js', line: 2, column: 7 } },
+    { file: 'dist/chunk-2.js', line: 9, column: 1, start: 9, end: 40, original: null },
   ])
   assert.equal(out[1].ruleId, 'github-token')
   assert.equal(out[1].locations.length, 1, 'a finding without duplicates gets its one location')
