@@ -89,7 +89,10 @@ function trivialReason(value) {
   if (/^[-+]?\d+(?:\.\d+)*(?:[eE][-+]?\d+)?$/.test(v)) return 'a number'
   if (/^v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.-]+)?$/.test(v)) return 'a version'
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return urlHasCredentials(v) ? null : 'a URL without credentials'
-  if (/^(?:\/|~\/|\.\.?\/|[A-Za-z]:[\\/])/.test(v) && !/\s/.test(v.slice(0, 3))) return 'a filesystem path'
+  // a path, unless it is a machine-made token (base64 alphabet, random): a base64 key starts
+  // with `/` once in 64
+  const token = /^[A-Za-z0-9+/=_-]+$/.test(v) && looksRandom(v)
+  if (/^(?:\/|~\/|\.\.?\/|[A-Za-z]:[\\/])/.test(v) && !/\s/.test(v.slice(0, 3)) && !token) return 'a filesystem path'
   if (/^(.)\1+$/.test(v)) return 'one repeated character'
   return null
 }

@@ -414,6 +414,17 @@ describe('deploy checks', () => {
   })
 })
 
+describe('env values', () => {
+  const env = require(path.join(ROOT, 'npm/env.js'))
+  test('a path is not searched, a random value that starts like one is (a base64 key starts with / once in 64)', () => {
+    for (const p of ['/usr/local/bin/node', '~/projects/app', './dist/assets', 'C:\\Users\\me\\app']) assert.equal(env.trivialReason(p), 'a filesystem path', p)
+    for (let i = 0; i < 200; i++) {
+      const key = '/' + fakeKeys.awsSecretAccessKey().slice(1)
+      assert.equal(env.trivialReason(key), null, key)
+    }
+  })
+})
+
 describe('walk helpers', () => {
   test('binary sniffing and kinds', () => {
     assert.equal(isBinary('a.png', Buffer.from('text')), true)
