@@ -21,4 +21,4 @@ function presetWasmModule(module) {
   if (module instanceof WebAssembly.Module) compiled = module
 }
 
-module.exports = { wasmModule, presetWasmModule, WASM }
+module.exports = { wasmModule, presetWasmModule }

@@ -331,9 +331,7 @@ impl Compiled {
                 .expect("context regexes")
         })
     }
-}
 
-impl Compiled {
     /// Can some context regex match `leaf`? False when `leaf` holds none of their anchors.
     fn may_be_context(&self, leaf: &[u8]) -> bool {
         let anchors = self.context_anchors.get_or_init(|| {

@@ -263,32 +263,38 @@ fn joined_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>)
     }
 }
 
+/// The escape at `b[i]` (a backslash) that can hide ASCII, decoded: `\xHH`, `\uHHHH`, `\u{H…}`,
+/// `\/`; with how many bytes it takes. `None` for any other escape or a broken one.
+fn escape_at(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
+    let (code, len) = match b.get(i + 1)? {
+        b'x' if i + 4 <= b.len() => hex(&b[i + 2..i + 4]).map(|c| (c, 4)),
+        b'u' if b.get(i + 2) == Some(&b'{') => {
+            let close = b[i + 3..].iter().take(8).position(|&c| c == b'}');
+            close.and_then(|n| hex(&b[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
+        }
+        b'u' if i + 6 <= b.len() => hex(&b[i + 2..i + 6]).map(|c| (c, 6)),
+        b'/' => Some((u32::from(b'/'), 2)),
+        _ => None,
+    }?;
+    char::from_u32(code).map(|c| (c, len))
+}
+
 /// Decodes the JS escapes that can hide ASCII (`\xHH`, `\uHHHH`, `\u{H…}`, `\/`); other
 /// escapes stay as they are, so a PEM body's `\n` still reads as it does in raw text.
 pub(crate) fn decode_escapes(w: &str) -> String {
     let b = w.as_bytes();
-    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
     let mut out = String::with_capacity(w.len());
     // Text between backslashes is copied whole; a backslash always sits on a char boundary.
     let mut copied = 0;
     for i in memchr::memchr_iter(b'\\', b) {
-        if i < copied || i + 1 >= b.len() {
+        if i < copied {
             continue;
         }
-        let decoded = match b[i + 1] {
-            b'x' if i + 4 <= b.len() => hex(&b[i + 2..i + 4]).map(|c| (c, 4)),
-            b'u' if b.get(i + 2) == Some(&b'{') => {
-                let close = b[i + 3..].iter().take(8).position(|&c| c == b'}');
-                close.and_then(|n| hex(&b[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
-            }
-            b'u' if i + 6 <= b.len() => hex(&b[i + 2..i + 6]).map(|c| (c, 6)),
-            b'/' => Some((u32::from(b'/'), 2)),
-            _ => None,
-        };
-        if let Some(ch) = decoded.and_then(|(c, len)| char::from_u32(c).map(|ch| (ch, len))) {
+        if let Some((c, len)) = escape_at(b, i) {
             out.push_str(&w[copied..i]);
-            out.push(ch.0);
-            copied = i + ch.1;
+            out.push(c);
+            copied = i + len;
         }
     }
     out.push_str(&w[copied..]);
@@ -304,7 +310,7 @@ fn escaped_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>
     const AFTER: usize = 4096;
     let mut escapes = memchr::memchr_iter(b'\\', b).filter(|&i| matches!(b.get(i + 1), Some(b'x' | b'u' | b'/'))).peekable();
     while let Some(first) = escapes.next() {
-        let start = first.saturating_sub(BEFORE);
+        let mut start = first.saturating_sub(BEFORE);
         let mut end = (first + AFTER).min(b.len());
         while let Some(&next) = escapes.peek() {
             if next > end {
@@ -314,7 +320,6 @@ fn escaped_hits(text: &str, hints: FileHints, all: bool, out: &mut Vec<Evidence>
             escapes.next();
         }
         // whole characters: the window's edges move out to char boundaries
-        let (mut start, mut end) = (start, end);
         while !text.is_char_boundary(start) {
             start -= 1;
         }
@@ -473,32 +478,19 @@ fn joined_chain(text: &str, open: usize, close: usize, hints: FileHints) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use super::decode_escapes;
+    use super::{decode_escapes, escape_at};
 
-    /// The first decoder, one character at a time: the oracle for the one that copies runs.
+    /// The first decoder's loop, one character at a time: the oracle for the one that copies runs.
     fn decode_one_by_one(w: &str) -> String {
         let w = w.as_bytes();
-        let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|h| u32::from_str_radix(h, 16).ok());
         let mut out = String::new();
         let mut i = 0;
         while i < w.len() {
-            if w[i] == b'\\' && i + 1 < w.len() {
-                let decoded = match w[i + 1] {
-                    b'x' if i + 4 <= w.len() => hex(&w[i + 2..i + 4]).map(|c| (c, 4)),
-                    b'u' if w.get(i + 2) == Some(&b'{') => {
-                        let close = w[i + 3..].iter().take(8).position(|&c| c == b'}');
-                        close.and_then(|n| hex(&w[i + 3..i + 3 + n]).map(|c| (c, n + 4)))
-                    }
-                    b'u' if i + 6 <= w.len() => hex(&w[i + 2..i + 6]).map(|c| (c, 6)),
-                    b'/' => Some((u32::from(b'/'), 2)),
-                    _ => None,
-                };
-                if let Some((c, len)) = decoded {
-                    if let Some(ch) = char::from_u32(c) {
-                        out.push(ch);
-                        i += len;
-                        continue;
-                    }
+            if w[i] == b'\\' {
+                if let Some((c, len)) = escape_at(w, i) {
+                    out.push(c);
+                    i += len;
+                    continue;
                 }
             }
             let len = match w[i] {
